@@ -1,0 +1,112 @@
+"""Headroom (dư địa): where a unit lost points, and how many it needs to move up.
+
+Lost points of a node are its maximum minus its points within the maximum
+(bonus and penalty points are not headroom). Shares are of all points lost at
+the same level (all leaves, or all areas), so they add up to 100 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import ZERO, percent_of
+from .ranking import GroupRanking
+from .scoring import UnitResult
+
+
+@dataclass(frozen=True, slots=True)
+class HeadroomItem:
+    code: str
+    title: str
+    area_code: str
+    max_points: Decimal
+    points: Decimal
+    lost: Decimal
+    share: Decimal  # percent of all points lost at this level
+    quick_win: bool
+
+
+def _items(result: UnitResult, codes: list[str], places: int) -> list[HeadroomItem]:
+    framework = result.framework
+    lost = {code: result.nodes[code].lost for code in codes}
+    total_lost = sum(lost.values(), ZERO)
+    items = [
+        HeadroomItem(
+            code=code,
+            title=framework.nodes[code].title,
+            area_code=framework.area_of(code).code,
+            max_points=framework.nodes[code].max_points,
+            points=result.nodes[code].base,
+            lost=lost[code],
+            share=percent_of(lost[code], total_lost, places),
+            quick_win=framework.nodes[code].is_quick_win,
+        )
+        for code in codes
+        if lost[code] > 0
+    ]
+    items.sort(key=lambda item: item.lost, reverse=True)
+    return items
+
+
+def node_headroom(result: UnitResult, *, quick_wins_first: bool = False) -> list[HeadroomItem]:
+    """Leaves where points were lost, most lost first (quick wins first if asked)."""
+    framework = result.framework
+    codes = [
+        node.code
+        for node in framework.leaves()
+        if node.kind == "standard" and framework.area_of(node.code).kind == "standard"
+    ]
+    items = _items(result, codes, framework.info.index_places)
+    if quick_wins_first:
+        items.sort(key=lambda item: not item.quick_win)  # stable: keeps most-lost order
+    return items
+
+
+def area_headroom(result: UnitResult) -> list[HeadroomItem]:
+    """Areas where points were lost, most lost first."""
+    codes = [area.code for area in result.framework.areas]
+    return _items(result, codes, result.framework.info.index_places)
+
+
+def points_to_rank(ranking: GroupRanking, unit: str, target_rank: int) -> Decimal:
+    """Points the unit must add to its total to reach `target_rank` (0 if it is there already).
+
+    Reaching a rank means tying the unit that holds it, since ties share a rank:
+    the new total must be at least the `target_rank`-th best total of the others.
+    """
+    if target_rank < 1:
+        raise ValueError("ranks start at 1")
+    own = ranking.results[unit].total
+    others = sorted(
+        (result.total for name, result in ranking.results.items() if name != unit), reverse=True
+    )
+    if target_rank > len(others):
+        return ZERO
+    return max(others[target_rank - 1] - own, ZERO)
+
+
+def points_to_next_rank(ranking: GroupRanking, unit: str) -> Decimal | None:
+    """Points to move one place up; None for a unit already first."""
+    rank = ranking.ranks[unit]
+    if rank == 1:
+        return None
+    return points_to_rank(ranking, unit, rank - 1)
+
+
+def points_to_next_class(result: UnitResult) -> tuple[str, Decimal] | None:
+    """The next class up and the points needed to reach it; None in the top class.
+
+    Classes are read from the published index, rounded half-up; the smallest
+    total whose rounded index reaches the threshold is threshold − half a unit of
+    the last published decimal.
+    """
+    info = result.framework.info
+    bands = sorted(info.class_bands, key=lambda band: band.min_percent)
+    half_unit = Decimal(5).scaleb(-(info.index_places + 1))
+    for band in bands:
+        if band.min_percent > result.index:
+            needed_index = band.min_percent - half_unit
+            needed_total = needed_index * info.max_total / 100
+            return band.label, max(needed_total - result.total, ZERO)
+    return None

@@ -1,0 +1,97 @@
+"""Exact numbers for official scores, and their Vietnamese rendering.
+
+Points keep the precision they were given (a published 9.0929 stays 9.0929).
+Derived figures that are shown (the index, percentages) are rounded half-up to
+two decimals, the way provinces and the Ministry publish them. Rendering uses
+the Vietnamese conventions: decimal comma, dot as thousands separator.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_NumberLike = Decimal | int | str | float
+
+
+def to_decimal(value: _NumberLike) -> Decimal:
+    """Convert a number or a numeric string to `Decimal` exactly.
+
+    Strings may use a decimal comma ("7,775") as Vietnamese documents do.
+    Floats are converted through their shortest repr, so 9.0929 stays 9.0929
+    rather than becoming 9.092899999999999..., which is what a human typed.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise ValueError("a yes/no value is not a number")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"«{value}» is not a number") from None
+    else:
+        raise ValueError(f"«{value!r}» is not a number")
+    if not result.is_finite():
+        raise ValueError(f"«{value}» is not a finite number")
+    return result
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round to `places` decimals, halves away from zero (81.835 → 81.84)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def percent_of(part: Decimal, whole: Decimal, places: int = 2) -> Decimal:
+    """`part ÷ whole × 100`, rounded half-up; 0 when `whole` is 0."""
+    if whole == 0:
+        return ZERO
+    return round_half_up(part * HUNDRED / whole, places)
+
+
+def normalized(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (1.500 → 1.5, 10 → 10)."""
+    if value == value.to_integral_value():
+        return value.quantize(ONE)
+    return value.normalize()
+
+
+def format_number(value: Decimal, places: int | None = None) -> str:
+    """Vietnamese rendering: "7,775", "1.234,5", "90,70" (with `places=2`).
+
+    Without `places`, trailing zeros are dropped, as officials write points.
+    """
+    shown = round_half_up(value, places) if places is not None else normalized(value)
+    sign = "-" if shown < 0 else ""
+    text = format(abs(shown), "f")
+    whole, _, fraction = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = ".".join(groups)
+    if fraction:
+        result += "," + fraction
+    return sign + result
+
+
+def format_percent(value: Decimal, places: int | None = None) -> str:
+    """A percentage with the Vietnamese spacing: "87,5 %"."""
+    return f"{format_number(value, places)} %"
+
+
+def format_signed(value: Decimal | int, places: int | None = None) -> str:
+    """A change with its sign: "+2", "-0,5", "0"."""
+    text = format_number(Decimal(value), places)
+    return f"+{text}" if value > 0 else text
