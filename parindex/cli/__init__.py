@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from .dossiers import app as dossiers_app
 from .framework import app as framework_app
 from .national import app as national_app
+from .survey import app as survey_app
 
 app = typer.Typer(
     name="parindex",
@@ -15,6 +17,8 @@ app = typer.Typer(
 )
 app.add_typer(framework_app, name="framework")
 app.add_typer(national_app, name="national")
+app.add_typer(dossiers_app, name="dossiers")
+app.add_typer(survey_app, name="survey")
 
 
 def main() -> None:
