@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test install lint typecheck unit bench clean
+.PHONY: run test install lint typecheck unit national bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +18,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The main job: the national PAR INDEX analysis on the shipped example data.
+# The web application with the demo province, on http://127.0.0.1:8000
 run: $(STAMP)
+	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py migrate --no-input
+	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py demo --if-empty
+	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The national PAR INDEX analysis on the shipped example data (no web server needed).
+national: $(STAMP)
 	$(BIN)/parindex national report \
 		--results parindex/data/national/par_index_generated_2021_2022.csv \
 		--year 2022 --unit "Bắc Kạn" --compare-to 2021
+
+# Lint, types, and the whole suite on SQLite, then on PostgreSQL (scripts/test says how).
+test: $(STAMP)
+	scripts/test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,10 +44,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
-
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# Recompile the translations after editing parindex/locale/*/LC_MESSAGES/django.po
+messages: $(STAMP)
+	cd parindex && ../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

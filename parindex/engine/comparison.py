@@ -166,9 +166,18 @@ def _node_change(
         reason = f"mã năm trước {', '.join(missing)} không có trong bộ tiêu chí năm trước"
     if reason:
         return NodeChange(
-            code, node.title, old_codes, node_result.points, node.max_points, percent,
-            None, None, None, reason=reason,
-        )  # fmt: skip
+            code,
+            node.title,
+            old_codes,
+            node_result.points,
+            node.max_points,
+            percent,
+            None,
+            None,
+            None,
+            rank=ranks[0],
+            reason=reason,
+        )
     old_points = sum((previous.nodes[old].points for old in old_codes), ZERO)
     old_max = sum((old_framework.nodes[old].max_points for old in old_codes), ZERO)
     rank, previous_rank = ranks

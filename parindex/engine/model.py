@@ -257,7 +257,16 @@ def build_framework(spec: FrameworkSpec) -> Framework:
         order.append(code)
         stack.extend((child, level + 1) for child in reversed(children.get(code, [])))
     for code, node in by_code.items():
-        if code not in depth and (node.parent or None) in by_code:
+        if code in depth or (node.parent or None) not in by_code:
+            continue
+        # Unreachable with an existing parent: either below an orphan (already reported)
+        # or in a loop of parents.
+        seen = {code}
+        ancestor = node.parent
+        while ancestor in by_code and ancestor not in seen:
+            seen.add(ancestor)
+            ancestor = by_code[ancestor].parent or None
+        if ancestor in seen:
             problems.append(Problem(node.where("parent"), f"mục «{code}» nằm trong vòng lặp cha"))
 
     maxima: dict[str, Decimal] = {}
@@ -291,6 +300,14 @@ def build_framework(spec: FrameworkSpec) -> Framework:
         if node.evidence not in EVIDENCE:
             problems.append(
                 Problem(node.where("evidence"), f"«evidence» phải là {' hoặc '.join(EVIDENCE)}")
+            )
+        parent_kind = by_code[node.parent].kind if node.parent in by_code else "standard"
+        if parent_kind != "standard" and node.kind != parent_kind:
+            problems.append(
+                Problem(
+                    node.where("kind"),
+                    f"mục «{code}» nằm trong mục {parent_kind} nên phải cùng loại «{parent_kind}»",
+                )
             )
         has_children = bool(children.get(code))
         if has_children and node.rule:

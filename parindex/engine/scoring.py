@@ -247,7 +247,13 @@ def score_unit(
         if parent.kind == "standard":
             points = max(base + bonus - penalty, ZERO)
         else:
-            points = bonus if parent.kind == "bonus" else penalty
+            # A bonus or penalty group never counts more than its own maximum.
+            if parent.kind == "bonus":
+                bonus = min(bonus, parent.max_points)
+                points = bonus
+            else:
+                penalty = min(penalty, parent.max_points)
+                points = penalty
         if bonus:
             explanation += f", thưởng {format_number(bonus)}"
         if penalty:

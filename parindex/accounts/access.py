@@ -1,0 +1,98 @@
+"""Every permission decision of the web platform, in one place.
+
+`can(user, capability)` answers role-wide questions (may this user manage units?).
+The `*_for(user, pk, write=…)` helpers answer object questions: each returns the
+object or raises `Http404` (the user may not know it exists) or `PermissionDenied`
+(the user may see it but not change it). Views call these and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from parindex.accounts.models import Role, User
+from parindex.criteria.models import Framework
+from parindex.periods.models import AssessmentPeriod
+from parindex.units.models import Unit
+
+_ALL = frozenset(Role)
+_HOME_AFFAIRS = frozenset({Role.ADMIN, Role.APPRAISER})
+_PROVINCIAL = frozenset({Role.ADMIN, Role.APPRAISER, Role.COUNCIL, Role.LEADER})
+
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "units.view_all": _PROVINCIAL,
+    "units.manage": frozenset({Role.ADMIN}),
+    "users.manage": frozenset({Role.ADMIN}),
+    "frameworks.view": _ALL,
+    "frameworks.view_drafts": _HOME_AFFAIRS | {Role.COUNCIL},
+    "frameworks.manage": _HOME_AFFAIRS,
+    "frameworks.publish": frozenset({Role.ADMIN}),
+    "periods.view": _ALL,
+    "periods.manage": _HOME_AFFAIRS,
+    "periods.view_extensions": _PROVINCIAL,
+    "audit.view": frozenset({Role.ADMIN}),
+    "admin.site": frozenset({Role.ADMIN}),
+}
+
+
+def can(user: Any, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[capability]
+
+
+def require(user: Any, capability: str) -> None:
+    if not can(user, capability):
+        raise PermissionDenied
+
+
+def unit_for(user: User, pk: int, *, write: bool = False) -> Unit:
+    """A unit: provincial roles see all, unit users only their own; only administrators edit."""
+    unit = Unit.objects.select_related("unit_type", "parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if not (can(user, "units.view_all") or unit.pk == user.unit_id):
+        raise Http404
+    if write and not can(user, "units.manage"):
+        raise PermissionDenied
+    return unit
+
+
+def user_for(user: User, pk: int, *, write: bool = False) -> User:
+    """An account: administrators manage all accounts; nobody else sees this list."""
+    require(user, "users.manage")
+    account = User.objects.select_related("unit").filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def framework_for(user: User, pk: int, *, write: bool = False) -> Framework:
+    """A framework: published ones are visible to all users, drafts to Home Affairs and the
+    council; only Home Affairs edits, and only drafts."""
+    framework = Framework.objects.filter(pk=pk).first()
+    if framework is None:
+        raise Http404
+    if framework.is_draft and not can(user, "frameworks.view_drafts"):
+        raise Http404
+    if not can(user, "frameworks.view"):
+        raise Http404
+    if write:
+        if not can(user, "frameworks.manage"):
+            raise PermissionDenied
+        if not framework.is_draft:
+            raise PermissionDenied("Bộ tiêu chí đã ban hành, không thể sửa.")
+    return framework
+
+
+def period_for(user: User, pk: int, *, write: bool = False) -> AssessmentPeriod:
+    """A period: visible to every user; Home Affairs manages it."""
+    period = AssessmentPeriod.objects.filter(pk=pk).first()
+    if period is None or not can(user, "periods.view"):
+        raise Http404
+    if write and not can(user, "periods.manage"):
+        raise PermissionDenied
+    return period

@@ -1,0 +1,403 @@
+"""The demo province ("Tỉnh Minh Họa"): clearly labelled generated data for every page.
+
+Post-2025 structure: about 20 departments and 60 communes/wards/a special zone;
+the former districts and communes (until 30/06/2025) with lineage links to their
+successors; users for every role; two years of frameworks with the previous-code
+mapping; a published 2024 period (results computed by the engine from generated
+entries) and a 2025 period in progress.
+
+Everything is deterministic (fixed random seed), so tests can rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from parindex.accounts.models import Role, User
+from parindex.criteria.models import Framework
+from parindex.criteria.selectors import framework_engine
+from parindex.criteria.services import framework_publish, framework_store
+from parindex.demo.accounts import DEMO_PASSWORD
+from parindex.demo.inputs import generated_inputs
+from parindex.engine import Framework as EngineFramework
+from parindex.engine import rank_group, score_unit
+from parindex.frameworks import load_framework
+from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
+from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "frameworks"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SEED = 20250701
+REORGANISED = datetime.date(2025, 7, 1)
+LAST_DAY_OLD = datetime.date(2025, 6, 30)
+PROVINCE = "Tỉnh Minh Họa (dữ liệu minh họa)"
+
+UNIT_TYPES = [
+    ("so", "Sở, ban, ngành", "province", 1),
+    ("ubnd-tinh", "UBND tỉnh", "province", 0),
+    ("ubnd-huyen", "UBND cấp huyện (đến 30/06/2025)", "district", 2),
+    ("xa", "Xã", "commune", 3),
+    ("phuong", "Phường", "commune", 4),
+    ("dac-khu", "Đặc khu", "commune", 5),
+]
+
+DEPARTMENTS = [
+    "Văn phòng UBND tỉnh",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Tư pháp",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Xây dựng",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Dân tộc và Tôn giáo",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    "Ban Quản lý các khu công nghiệp",
+    "Sở Nội vụ — Ban Thi đua Khen thưởng",
+    "Ban Quản lý dự án đầu tư xây dựng",
+    "Đài Phát thanh và Truyền hình",
+    "Trung tâm Phục vụ hành chính công",
+    "Ban Dân tộc",
+]
+
+PLACE_WORDS = [
+    "An",
+    "Bình",
+    "Hòa",
+    "Phú",
+    "Thạnh",
+    "Tân",
+    "Long",
+    "Phước",
+    "Hưng",
+    "Thuận",
+    "Minh",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Vĩnh",
+    "Quang",
+    "Thái",
+    "Định",
+    "Sơn",
+    "Lạc",
+    "Xuân",
+    "Hải",
+    "Đức",
+    "Nghĩa",
+    "Lộc",
+    "Khánh",
+    "Cẩm",
+    "Mỹ",
+]
+
+DISTRICTS = ["Đông Sơn", "Tây Hòa", "Nam Phú", "Bắc Bình", "Trung Lương", "Vĩnh An", "Hải Đức"]
+NEW_COMMUNES = 60
+OLD_COMMUNES_PER_NEW = (2, 3)
+
+
+def _names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
+    names = []
+    while len(names) < count:
+        name = f"{rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}"
+        if name not in taken and name.split()[0] != name.split()[1]:
+            taken.add(name)
+            names.append(name)
+    return names
+
+
+def _when(year: int, month: int, day: int, hour: int = 17) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, 0, tzinfo=TZ)
+
+
+class DemoLoader:
+    def __init__(self, log: Callable[[str], None] = print) -> None:
+        self.log = log
+        self.rng = random.Random(SEED)
+        self.types: dict[str, UnitType] = {}
+
+    def run(self) -> None:
+        with transaction.atomic():
+            self._unit_types()
+            departments = self._departments()
+            old_communes, old_districts, new_communes = self._communes()
+            self._users(departments, new_communes)
+            frameworks = self._frameworks()
+            self._period_2024(frameworks, departments, old_communes, old_districts)
+            self._period_2025(frameworks, departments, new_communes)
+        self.log(
+            f"Demo province loaded: {len(departments)} departments, {len(new_communes)} communes/wards, "
+            f"{len(old_communes)} former communes, {len(old_districts)} former districts."
+        )
+
+    def _unit_types(self) -> None:
+        for code, name, level, position in UNIT_TYPES:
+            self.types[code], _ = UnitType.objects.get_or_create(
+                code=code, defaults={"name": name, "level": level, "position": position}
+            )
+
+    def _departments(self) -> list[Unit]:
+        province = Unit.objects.create(
+            code="TMH",
+            name=f"UBND {PROVINCE}",
+            unit_type=self.types["ubnd-tinh"],
+            notes="Dữ liệu minh họa (demo) — không phải đơn vị thật.",
+        )
+        return [
+            Unit.objects.create(
+                code=f"S{number:02d}",
+                name=name,
+                unit_type=self.types["so"],
+                parent=province,
+                valid_from=datetime.date(2015, 1, 1),
+            )
+            for number, name in enumerate(DEPARTMENTS, start=1)
+        ]
+
+    def _communes(self) -> tuple[list[Unit], list[Unit], list[Unit]]:
+        taken: set[str] = set()
+        districts = [
+            Unit.objects.create(
+                code=f"H{number:02d}",
+                name=f"UBND huyện {name}",
+                unit_type=self.types["ubnd-huyen"],
+                valid_from=datetime.date(2000, 1, 1),
+                valid_to=LAST_DAY_OLD,
+            )
+            for number, name in enumerate(DISTRICTS, start=1)
+        ]
+        new_names = _names(self.rng, NEW_COMMUNES, taken)
+        new_communes: list[Unit] = []
+        old_communes: list[Unit] = []
+        old_number = 0
+        for number, name in enumerate(new_names, start=1):
+            if number == NEW_COMMUNES:
+                kind, label = "dac-khu", f"Đặc khu {name}"
+            elif number % 4 == 0:
+                kind, label = "phuong", f"Phường {name}"
+            else:
+                kind, label = "xa", f"Xã {name}"
+            commune = Unit.objects.create(
+                code=f"X{number:03d}",
+                name=label,
+                unit_type=self.types[kind],
+                valid_from=REORGANISED,
+            )
+            new_communes.append(commune)
+            district = districts[(number - 1) % len(districts)]
+            predecessors = self.rng.randint(*OLD_COMMUNES_PER_NEW)
+            # The first merged commune keeps the new name and is the primary predecessor.
+            old_names = [name, *_names(self.rng, predecessors - 1, taken)]
+            for position, old_name in enumerate(old_names):
+                old_number += 1
+                old = Unit.objects.create(
+                    code=f"C{old_number:03d}",
+                    name=f"{label.split()[0]} {old_name} (cũ)",
+                    unit_type=commune.unit_type if kind != "dac-khu" else self.types["xa"],
+                    parent=district,
+                    valid_from=datetime.date(2000, 1, 1),
+                    valid_to=LAST_DAY_OLD,
+                )
+                old_communes.append(old)
+                UnitLineage.objects.create(
+                    predecessor=old,
+                    successor=commune,
+                    kind=LineageKind.MERGED_INTO,
+                    effective_date=REORGANISED,
+                    is_primary=position == 0,
+                    legal_basis="Nghị quyết sắp xếp đơn vị hành chính cấp xã (minh họa)",
+                )
+        return old_communes, districts, new_communes
+
+    def _users(self, departments: list[Unit], communes: list[Unit]) -> None:
+        people: list[tuple[str, str, str, Unit | None]] = [
+            ("admin", "Quản trị hệ thống", Role.ADMIN, None),
+            ("thamdinh", "Nguyễn Thị Thẩm Định", Role.APPRAISER, None),
+            ("thamdinh2", "Trần Văn Kiểm", Role.APPRAISER, None),
+            ("hoidong", "Lê Văn Hội Đồng", Role.COUNCIL, None),
+            ("lanhdao", "Phạm Minh Lãnh Đạo", Role.LEADER, None),
+            ("so.canbo", "Hoàng Thị Đầu Mối", Role.OFFICER, departments[2]),
+            ("so.truong", "Vũ Văn Giám Đốc", Role.HEAD, departments[2]),
+            ("xa.canbo", "Đặng Thị Công Chức", Role.OFFICER, communes[0]),
+            ("xa.truong", "Bùi Văn Chủ Tịch", Role.HEAD, communes[0]),
+            ("xa2.canbo", "Đỗ Thị Văn Phòng", Role.OFFICER, communes[1]),
+        ]
+        for username, full_name, role, unit in people:
+            user = User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                unit=unit,
+                is_demo=True,
+                email=f"{username}@demo.invalid",
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+
+    def _load(self, file_name: str, **info: Any) -> EngineFramework:
+        engine = load_framework(DATA / file_name)
+        if info:
+            engine = replace(engine, info=replace(engine.info, **info))
+        return engine
+
+    def _frameworks(self) -> dict[str, Framework]:
+        admin = User.objects.get(username="admin")
+        specs = {
+            "departments-2025": self._load("example_province_departments_2025.yaml"),
+            "communes-2024": self._load("example_province_communes_2024.yaml"),
+            "communes-2025": self._load("example_province_communes_2025.yaml"),
+        }
+        departments_2025 = specs["departments-2025"]
+        specs["departments-2024"] = self._load(
+            "example_province_departments_2025.yaml",
+            code=departments_2025.info.code.replace("2025", "2024"),
+            year=2024,
+            name=departments_2025.info.name.replace("2025", "2024"),
+            legal_basis="QĐ .../QĐ-UBND ngày .../01/2024 của UBND tỉnh (ví dụ)",
+        )
+        stored: dict[str, Framework] = {}
+        for key in ("departments-2024", "communes-2024", "departments-2025", "communes-2025"):
+            group, year = key.rsplit("-", 1)
+            previous = stored.get(f"{group}-{int(year) - 1}")
+            framework = framework_store(
+                actor=admin, engine=specs[key], source_name=f"demo:{key}", previous=previous
+            )
+            problems = framework_publish(actor=admin, framework=framework)
+            if problems:
+                raise RuntimeError(f"demo framework {key} is invalid: {problems}")
+            stored[key] = framework
+        return stored
+
+    def _period_2024(
+        self,
+        frameworks: dict[str, Framework],
+        departments: list[Unit],
+        communes: list[Unit],
+        districts: list[Unit],
+    ) -> None:
+        period = AssessmentPeriod.objects.create(
+            year=2024,
+            name="Đánh giá Chỉ số CCHC năm 2024 (minh họa)",
+            status=PeriodStatus.PUBLISHED,
+            self_assessment_opens=_when(2024, 11, 1, 8),
+            self_assessment_closes=_when(2024, 12, 10),
+            explanation_closes=_when(2024, 12, 20),
+            appraisal_closes=_when(2025, 1, 10),
+            publication_date=datetime.date(2025, 1, 20),
+            decision_number="123/QĐ-UBND (minh họa)",
+            decision_date=datetime.date(2025, 1, 20),
+        )
+        groups = [
+            ("so-nganh", "Sở, ban, ngành", frameworks["departments-2024"], departments),
+            ("cap-huyen", "UBND cấp huyện", frameworks["communes-2024"], districts),
+            ("cap-xa", "UBND cấp xã", frameworks["communes-2024"], communes),
+        ]
+        published_at = datetime.datetime(2025, 1, 20, 9, 0, tzinfo=TZ)
+        for position, (code, name, framework, units) in enumerate(groups):
+            group = UnitGroup.objects.create(
+                period=period, code=code, name=name, framework=framework, position=position
+            )
+            group.units.set(units)
+            self._publish(period, group, framework, units, published_at)
+
+    def _publish(
+        self,
+        period: AssessmentPeriod,
+        group: UnitGroup,
+        framework: Framework,
+        units: list[Unit],
+        published_at: datetime.datetime,
+    ) -> None:
+        engine = framework_engine(framework)
+        results = [
+            score_unit(
+                engine, unit.code, generated_inputs(engine, self.rng, self.rng.uniform(0.45, 0.95))
+            )
+            for unit in units
+        ]
+        ranking = rank_group(results)
+        by_code = {unit.code: unit for unit in units}
+        PublishedResult.objects.bulk_create(
+            PublishedResult(
+                period=period,
+                group=group,
+                unit=by_code[result.unit],
+                total=result.total,
+                max_total=result.max_total,
+                index=result.index,
+                rank=ranking.ranks[result.unit],
+                ranked_units=ranking.size,
+                class_label=ranking.classes[result.unit],
+                areas=[
+                    {
+                        "code": area.code,
+                        "points": str(result.nodes[area.code].points),
+                        "max_points": str(area.max_points),
+                        "rank": ranking.area_ranks[area.code][result.unit],
+                    }
+                    for area in engine.areas
+                ],
+                published_at=published_at,
+            )
+            for result in results
+        )
+
+    def _period_2025(
+        self, frameworks: dict[str, Framework], departments: list[Unit], communes: list[Unit]
+    ) -> None:
+        # The current period's deadlines follow the day the demo is loaded, so that the
+        # self-assessment is open whenever a newcomer tries the demo.
+        today = timezone.localdate()
+        opens = datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(8), TZ)
+        closes = datetime.datetime.combine(
+            today + datetime.timedelta(days=25), datetime.time(17), TZ
+        )
+        period = AssessmentPeriod.objects.create(
+            year=2025,
+            name="Đánh giá Chỉ số CCHC năm 2025 (minh họa)",
+            status=PeriodStatus.OPEN,
+            self_assessment_opens=opens,
+            self_assessment_closes=closes,
+            explanation_closes=closes + datetime.timedelta(days=10),
+            appraisal_closes=closes + datetime.timedelta(days=25),
+            publication_date=(closes + datetime.timedelta(days=35)).date(),
+        )
+        for position, (code, name, framework, units) in enumerate(
+            [
+                ("so-nganh", "Sở, ban, ngành", frameworks["departments-2025"], departments),
+                ("cap-xa", "UBND cấp xã, phường, đặc khu", frameworks["communes-2025"], communes),
+            ]
+        ):
+            group = UnitGroup.objects.create(
+                period=period, code=code, name=name, framework=framework, position=position
+            )
+            group.units.set(units)
+
+
+def demo_loaded() -> bool:
+    return Unit.objects.filter(code="TMH").exists()
+
+
+def database_is_empty() -> bool:
+    return not (Unit.objects.exists() or User.objects.exists() or Framework.objects.exists())
+
+
+def load_demo(log: Callable[[str], None] = print) -> None:
+    DemoLoader(log).run()

@@ -1,0 +1,1 @@
+"""The Django web platform: settings, URLs, shared templates and static files."""
