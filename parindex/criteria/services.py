@@ -20,7 +20,7 @@ from parindex.criteria.models import CriterionNode, Framework, FrameworkStatus
 from parindex.criteria.selectors import framework_engine, framework_problems
 from parindex.engine import Framework as EngineFramework
 from parindex.engine import FrameworkError, Problem
-from parindex.frameworks import load_framework, write_framework
+from parindex.frameworks import FrameworkFileError, load_framework, write_framework
 
 NODE_FIELDS = (
     "title",
@@ -120,9 +120,14 @@ def framework_import(
         try:
             engine = load_framework(path)
         except FrameworkError as error:
+            # Problems name the temporary copy; the person knows the file by its own name,
+            # in locations and in messages that point at another place ("trùng với …").
             for problem in error.problems:
                 problem.location = problem.location.replace(str(path), safe_name)
+                problem.message = problem.message.replace(str(path), safe_name)
             raise
+        except FrameworkFileError as error:
+            raise FrameworkError([Problem(safe_name, error.reason)]) from None
     return framework_store(actor=actor, engine=engine, source_name=safe_name, previous=previous)
 
 
@@ -136,8 +141,11 @@ def node_update(
 ) -> CriterionNode:
     """Change a node of a draft framework. The framework may be left temporarily
     inconsistent (maxima not adding up); publishing checks it."""
-    _require_draft(node.framework)
-    before = snapshot(node, NODE_FIELDS)
+    # The stored row, not `node`: a ModelForm has already copied its input onto the instance,
+    # and the framework may have been published since the node was read.
+    stored = CriterionNode.objects.select_related("framework").get(pk=node.pk)
+    _require_draft(stored.framework)
+    before = snapshot(stored, NODE_FIELDS)
     for name, value in fields.items():
         setattr(node, name, value)
     node.full_clean()

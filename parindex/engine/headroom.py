@@ -52,11 +52,24 @@ def _items(result: UnitResult, codes: list[str], places: int) -> list[HeadroomIt
 def node_headroom(result: UnitResult, *, quick_wins_first: bool = False) -> list[HeadroomItem]:
     """Leaves where points were lost, most lost first (quick wins first if asked)."""
     framework = result.framework
-    codes = [
-        node.code
-        for node in framework.leaves()
-        if node.kind == "standard" and framework.area_of(node.code).kind == "standard"
-    ]
+    codes: list[str] = []
+
+    def collect(code: str) -> None:
+        node = framework.nodes[code]
+        if node.kind != "standard":
+            return
+        if node.is_leaf:
+            codes.append(code)
+            return
+        children = [child for child in node.children if framework.nodes[child].kind == "standard"]
+        if node.alternatives and children:
+            # Only the alternative that counts can still earn points for its parent.
+            children = [max(children, key=lambda child: result.nodes[child].base)]
+        for child in children:
+            collect(child)
+
+    for area in framework.areas:
+        collect(area.code)
     items = _items(result, codes, framework.info.index_places)
     if quick_wins_first:
         items.sort(key=lambda item: not item.quick_win)  # stable: keeps most-lost order

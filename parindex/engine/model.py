@@ -316,6 +316,14 @@ def build_framework(spec: FrameworkSpec) -> Framework:
             )
         if not has_children and not node.rule:
             problems.append(Problem(node.where("rule"), f"mục lá «{code}» thiếu quy tắc chấm điểm"))
+        if node.kind == "penalty" and node.rule == "deduction":
+            # deduction starts at the maximum: on a penalty node it would punish a clean unit.
+            problems.append(
+                Problem(
+                    node.where("rule"),
+                    f"mục điểm trừ «{code}» không dùng quy tắc deduction; dùng manual hoặc choice",
+                )
+            )
         if not has_children and node.rule and code in maxima:
             try:
                 rules[code] = make_rule(node.rule, node.rule_params, maxima[code], points_places)
