@@ -16,3 +16,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Jobs run inside the request in tests, so that a test sees their result.
+PARINDEX_JOB_RUNNER = "immediate"

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from parindex.accounts.models import Role, User
+from parindex.assessments.models import Assessment, EvidenceDocument
 from parindex.criteria.models import Framework
 from parindex.periods.models import AssessmentPeriod
 from parindex.units.models import Unit
@@ -34,6 +35,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "periods.manage": _HOME_AFFAIRS,
     "periods.view_extensions": _PROVINCIAL,
     "audit.view": frozenset({Role.ADMIN}),
+    "assessments.view_all": _PROVINCIAL,
+    "assessments.appraise": frozenset({Role.APPRAISER}),
+    "assessments.approve": frozenset({Role.COUNCIL}),
+    "assessments.publish": frozenset({Role.ADMIN}),
+    "results.view_unpublished": _PROVINCIAL,
     "admin.site": frozenset({Role.ADMIN}),
 }
 
@@ -96,3 +102,28 @@ def period_for(user: User, pk: int, *, write: bool = False) -> AssessmentPeriod:
     if write and not can(user, "periods.manage"):
         raise PermissionDenied
     return period
+
+
+def assessment_for(user: User, pk: int) -> Assessment:
+    """An assessment: provincial roles see every unit's, unit users only their own unit's.
+    What a user may *do* with it is the workflow table's decision (`assessments.workflow`)."""
+    assessment = (
+        Assessment.objects.select_related("unit", "period", "group__framework")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    if not (can(user, "assessments.view_all") or assessment.unit_id == user.unit_id):
+        raise Http404
+    return assessment
+
+
+def evidence_for(user: User, pk: int) -> EvidenceDocument:
+    """An evidence file, downloadable by whoever may see its unit's assessment."""
+    document = EvidenceDocument.objects.select_related("unit").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    if not (can(user, "assessments.view_all") or document.unit_id == user.unit_id):
+        raise Http404
+    return document

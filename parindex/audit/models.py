@@ -25,6 +25,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=40, db_index=True)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, db_index=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255)
+    # The larger object the change belongs to (e.g. the assessment of a node entry), so that a
+    # unit's whole history can be listed without knowing every object type below it.
+    scope_type = models.CharField(max_length=40, blank=True, db_index=True)
+    scope_id = models.CharField(max_length=64, blank=True, db_index=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
 

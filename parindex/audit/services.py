@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -18,6 +19,10 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # One instant, one text: a form's local time and the database's UTC must not read
+        # as a change (and the province's own time zone is the one people read).
+        return timezone.localtime(value).isoformat()
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -53,6 +58,7 @@ def audit_record(
     object_repr: str | None = None,
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
+    scope: models.Model | None = None,
 ) -> AuditEvent:
     """Append one event. `actor` may be None for system actions (imports run by a command)."""
     if instance is not None:
@@ -69,4 +75,6 @@ def audit_record(
         object_repr=(object_repr or "")[:255],
         changes=_plain(dict(changes or {})),
         reason=reason,
+        scope_type=scope._meta.model_name if scope is not None else "",
+        scope_id=str(scope.pk) if scope is not None else "",
     )

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "parindex.units",
     "parindex.criteria",
     "parindex.periods",
+    "parindex.assessments",
+    "parindex.results",
+    "parindex.jobs",
     "parindex.demo",
     "parindex.web",
 ]
@@ -187,6 +190,17 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/private-uploads/"  # never routed; downloads go through views
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background jobs (long exports, big imports): "thread" (in-process, default), "immediate"
+# (inside the request), or "celery" (see parindex/jobs/runner.py).
+PARINDEX_JOB_RUNNER = os.environ.get("PARINDEX_JOB_RUNNER", "thread")
+
+# Evidence uploads: allowed types (checked from the content) and the size limit per file.
+PARINDEX_EVIDENCE_TYPES = tuple(
+    os.environ.get("PARINDEX_EVIDENCE_TYPES", "pdf,docx,xlsx,jpg,jpeg,png").split(",")
+)
+PARINDEX_EVIDENCE_MAX_BYTES = int(os.environ.get("PARINDEX_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(
     "PARINDEX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -26,5 +26,8 @@ urlpatterns = [
     path("frameworks/", include("parindex.criteria.urls")),
     path("periods/", include("parindex.periods.urls")),
     path("audit/", include("parindex.audit.urls")),
+    path("assessments/", include("parindex.assessments.urls")),
+    path("results/", include("parindex.results.urls")),
+    path("jobs/", include("parindex.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

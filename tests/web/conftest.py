@@ -11,12 +11,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from parindex.accounts.models import Role, User
+from parindex.assessments.models import Assessment
 from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.engine import FrameworkSpec, NodeSpec, build_framework
+from parindex.jobs.models import Job, JobState
 from parindex.periods.models import AssessmentPeriod, DeadlineExtension, PublishedResult, UnitGroup
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
 
@@ -188,7 +191,18 @@ def province(db):
         reason="Thiên tai",
         granted_by=users["appraiser"],
     )
+    assessment_a = Assessment.objects.create(period=period, group=group, unit=unit_a)
+    assessment_b = Assessment.objects.create(period=period, group=group, unit=unit_b)
+    job = Job.objects.create(
+        kind="test", title="Xuất báo cáo", state=JobState.DONE, created_by=users["appraiser"]
+    )
+    job.result.save("ket-qua.txt", ContentFile(b"ok"))
+    job.result_name = "ket-qua.txt"
+    job.save()
     return {
+        "job": job,
+        "assessment_a": assessment_a,
+        "assessment_b": assessment_b,
         "unit_a": unit_a,
         "unit_b": unit_b,
         "old_a1": old_a1,

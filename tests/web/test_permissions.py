@@ -8,31 +8,13 @@ visitors sent to the login page. Adding a URL without an entry here fails
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import PERSONAS
+from .matrix import ADMIN, ALL, HOME_AFFAIRS, PROVINCIAL, Entry, collect_entries
 
-ALL = set(PERSONAS) - {"anonymous"}
-PROVINCIAL = {"appraiser", "council", "leader", "admin"}
-HOME_AFFAIRS = {"appraiser", "admin"}
-ADMIN = {"admin"}
-
-
-@dataclass
-class Entry:
-    allowed: set[str]
-    args: Callable[[dict[str, Any]], list[Any]] = lambda p: []
-    method: str = "get"
-    data: dict[str, Any] = field(default_factory=dict)
-    public: bool = False  # reachable without logging in
-
-
-MATRIX: dict[str, Entry] = {
+BASE_MATRIX: dict[str, Entry] = {
     "home": Entry(ALL),
     "login": Entry(set(PERSONAS), public=True),
     "logout": Entry(set(PERSONAS), method="post", public=True),
@@ -68,6 +50,9 @@ MATRIX: dict[str, Entry] = {
     "audit:logins": Entry(ADMIN),
     "admin:index": Entry(ADMIN),
 }
+
+# Each app's pages are listed beside its tests' other data (tests/web/matrix_<app>.py).
+MATRIX: dict[str, Entry] = {**BASE_MATRIX, **collect_entries()}
 
 
 def _named_urls(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
