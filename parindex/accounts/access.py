@@ -13,34 +13,36 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import User
 from parindex.assessments.models import Assessment, EvidenceDocument
 from parindex.criteria.models import Framework
 from parindex.periods.models import AssessmentPeriod
 from parindex.units.models import Unit
 
-_ALL = frozenset(Role)
-_HOME_AFFAIRS = frozenset({Role.ADMIN, Role.APPRAISER})
-_PROVINCIAL = frozenset({Role.ADMIN, Role.APPRAISER, Role.COUNCIL, Role.LEADER})
+# Role values as plain strings: Django's TextChoices members are strings at run time.
+_ALL = frozenset({"officer", "head", "appraiser", "council", "leader", "admin"})
+_HOME_AFFAIRS = frozenset({"admin", "appraiser"})
+_PROVINCIAL = frozenset({"admin", "appraiser", "council", "leader"})
+_ADMIN = frozenset({"admin"})
 
-CAPABILITIES: dict[str, frozenset[Role]] = {
+CAPABILITIES: dict[str, frozenset[str]] = {
     "units.view_all": _PROVINCIAL,
-    "units.manage": frozenset({Role.ADMIN}),
-    "users.manage": frozenset({Role.ADMIN}),
+    "units.manage": _ADMIN,
+    "users.manage": _ADMIN,
     "frameworks.view": _ALL,
-    "frameworks.view_drafts": _HOME_AFFAIRS | {Role.COUNCIL},
+    "frameworks.view_drafts": _HOME_AFFAIRS | {"council"},
     "frameworks.manage": _HOME_AFFAIRS,
-    "frameworks.publish": frozenset({Role.ADMIN}),
+    "frameworks.publish": _ADMIN,
     "periods.view": _ALL,
     "periods.manage": _HOME_AFFAIRS,
     "periods.view_extensions": _PROVINCIAL,
-    "audit.view": frozenset({Role.ADMIN}),
+    "audit.view": _ADMIN,
     "assessments.view_all": _PROVINCIAL,
-    "assessments.appraise": frozenset({Role.APPRAISER}),
-    "assessments.approve": frozenset({Role.COUNCIL}),
-    "assessments.publish": frozenset({Role.ADMIN}),
+    "assessments.appraise": frozenset({"appraiser"}),
+    "assessments.approve": frozenset({"council"}),
+    "assessments.publish": _ADMIN,
     "results.view_unpublished": _PROVINCIAL,
-    "admin.site": frozenset({Role.ADMIN}),
+    "admin.site": _ADMIN,
 }
 
 

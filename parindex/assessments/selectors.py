@@ -30,7 +30,7 @@ def engine_for_group(group: UnitGroup) -> Framework:
     framework = group.framework
     key = (framework.pk, framework.status)
     cached = _engine_cache.get(key)
-    if cached is None or not framework.status == "published":
+    if cached is None or framework.status != "published":
         cached = framework_engine(framework)
         if framework.status == "published":
             _engine_cache[key] = cached

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import User
 from parindex.assessments import workflow
 from parindex.assessments.evidence import check_upload
 from parindex.assessments.models import (
@@ -104,7 +104,7 @@ def _move(
 
 
 def _check_unit_member(assessment: Assessment, actor: User) -> None:
-    if actor.role in (Role.OFFICER, Role.HEAD) and actor.unit_id != assessment.unit_id:
+    if actor.role in ("officer", "head") and actor.unit_id != assessment.unit_id:
         raise WorkflowError("Bạn chỉ làm việc với hồ sơ của đơn vị mình.")
 
 
@@ -368,7 +368,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> None:
             submitted_at=timezone.now(), submitted_by=actor
         )
     notify(
-        _role_users(Role.APPRAISER),
+        _role_users("appraiser"),
         f"{assessment.unit} đã gửi kết quả tự đánh giá {assessment.period.year}.",
     )
 
@@ -386,7 +386,7 @@ def assessment_transition(
         recipients = (
             _unit_users(assessment.unit)
             if action == workflow.Action.RETURN_TO_UNIT
-            else _role_users(Role.APPRAISER)
+            else _role_users("appraiser")
         )
         notify(recipients, f"Hồ sơ {assessment} được trả lại: {reason}")
 
@@ -497,7 +497,7 @@ def explanation_send(*, actor: User, request: ExplanationRequest) -> None:
         request.sent_at = timezone.now()
         request.save(update_fields=["sent_at"])
         _move(assessment, target, actor, workflow.Action.SEND_EXPLANATION)
-    notify(_role_users(Role.APPRAISER), f"{assessment.unit} đã gửi giải trình.")
+    notify(_role_users("appraiser"), f"{assessment.unit} đã gửi giải trình.")
 
 
 def group_approve(*, actor: User, group: UnitGroup, note: str = "") -> GroupApproval:
@@ -519,7 +519,7 @@ def group_approve(*, actor: User, group: UnitGroup, note: str = "") -> GroupAppr
                 note,
             )
         approval = GroupApproval.objects.create(group=group, approved_by=actor, note=note)
-    notify(_role_users(Role.ADMIN, Role.APPRAISER), f"Hội đồng đã thông qua kết quả nhóm {group}.")
+    notify(_role_users("admin", "appraiser"), f"Hội đồng đã thông qua kết quả nhóm {group}.")
     return approval
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import User
 from parindex.criteria.models import Framework
 from parindex.criteria.selectors import framework_engine
 from parindex.criteria.services import framework_publish, framework_store
@@ -112,7 +112,7 @@ OLD_COMMUNES_PER_NEW = (2, 3)
 
 
 def _names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
-    names = []
+    names: list[str] = []
     while len(names) < count:
         name = f"{rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}"
         if name not in taken and name.split()[0] != name.split()[1]:
@@ -225,17 +225,17 @@ class DemoLoader:
         return old_communes, districts, new_communes
 
     def _users(self, departments: list[Unit], communes: list[Unit]) -> None:
-        people: list[tuple[str, str, str, Unit | None]] = [
-            ("admin", "Quản trị hệ thống", Role.ADMIN, None),
-            ("thamdinh", "Nguyễn Thị Thẩm Định", Role.APPRAISER, None),
-            ("thamdinh2", "Trần Văn Kiểm", Role.APPRAISER, None),
-            ("hoidong", "Lê Văn Hội Đồng", Role.COUNCIL, None),
-            ("lanhdao", "Phạm Minh Lãnh Đạo", Role.LEADER, None),
-            ("so.canbo", "Hoàng Thị Đầu Mối", Role.OFFICER, departments[2]),
-            ("so.truong", "Vũ Văn Giám Đốc", Role.HEAD, departments[2]),
-            ("xa.canbo", "Đặng Thị Công Chức", Role.OFFICER, communes[0]),
-            ("xa.truong", "Bùi Văn Chủ Tịch", Role.HEAD, communes[0]),
-            ("xa2.canbo", "Đỗ Thị Văn Phòng", Role.OFFICER, communes[1]),
+        people: list[tuple[str, str, str, Unit | None]] = [  # (login, name, role, unit)
+            ("admin", "Quản trị hệ thống", "admin", None),
+            ("thamdinh", "Nguyễn Thị Thẩm Định", "appraiser", None),
+            ("thamdinh2", "Trần Văn Kiểm", "appraiser", None),
+            ("hoidong", "Lê Văn Hội Đồng", "council", None),
+            ("lanhdao", "Phạm Minh Lãnh Đạo", "leader", None),
+            ("so.canbo", "Hoàng Thị Đầu Mối", "officer", departments[2]),
+            ("so.truong", "Vũ Văn Giám Đốc", "head", departments[2]),
+            ("xa.canbo", "Đặng Thị Công Chức", "officer", communes[0]),
+            ("xa.truong", "Bùi Văn Chủ Tịch", "head", communes[0]),
+            ("xa2.canbo", "Đỗ Thị Văn Phòng", "officer", communes[1]),
         ]
         for username, full_name, role, unit in people:
             user = User(
@@ -245,8 +245,8 @@ class DemoLoader:
                 unit=unit,
                 is_demo=True,
                 email=f"{username}@demo.invalid",
-                is_staff=role == Role.ADMIN,
-                is_superuser=role == Role.ADMIN,
+                is_staff=role == "admin",
+                is_superuser=role == "admin",
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
