@@ -12,24 +12,28 @@ Everything is deterministic (fixed random seed), so tests can rely on it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from parindex.accounts.models import User
+from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink, NodeEntry
+from parindex.assessments.selectors import APPRAISED, engine_for_group, group_results
+from parindex.assessments.workflow import State
 from parindex.criteria.models import Framework
-from parindex.criteria.selectors import framework_engine
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.demo.accounts import DEMO_PASSWORD
 from parindex.demo.inputs import generated_inputs
 from parindex.engine import Framework as EngineFramework
-from parindex.engine import rank_group, score_unit
 from parindex.frameworks import load_framework
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
@@ -325,39 +329,124 @@ class DemoLoader:
         units: list[Unit],
         published_at: datetime.datetime,
     ) -> None:
-        engine = framework_engine(framework)
-        results = [
-            score_unit(
-                engine, unit.code, generated_inputs(engine, self.rng, self.rng.uniform(0.45, 0.95))
-            )
-            for unit in units
-        ]
-        ranking = rank_group(results)
-        by_code = {unit.code: unit for unit in units}
+        """Entries for every unit (appraised ≤ self, as appraisal usually goes), then the
+        published rows computed from those entries by the same selector the pages use."""
+        for unit in units:
+            self._assess(period, group, unit, State.PUBLISHED, fill=1.0)
+        results = group_results(group, APPRAISED)
+        assert results.ranking is not None
+        ranking = results.ranking
         PublishedResult.objects.bulk_create(
             PublishedResult(
                 period=period,
                 group=group,
-                unit=by_code[result.unit],
+                unit=results.assessments[code].unit,
                 total=result.total,
                 max_total=result.max_total,
                 index=result.index,
-                rank=ranking.ranks[result.unit],
+                rank=ranking.ranks[code],
                 ranked_units=ranking.size,
-                class_label=ranking.classes[result.unit],
+                class_label=ranking.classes[code],
                 areas=[
                     {
                         "code": area.code,
                         "points": str(result.nodes[area.code].points),
                         "max_points": str(area.max_points),
-                        "rank": ranking.area_ranks[area.code][result.unit],
+                        "rank": ranking.area_ranks[area.code][code],
                     }
-                    for area in engine.areas
+                    for area in results.framework.areas
                 ],
                 published_at=published_at,
             )
-            for result in results
+            for code, result in ranking.results.items()
         )
+
+    def _assess(
+        self, period: AssessmentPeriod, group: UnitGroup, unit: Unit, state: State, fill: float
+    ) -> Assessment:
+        """A unit's assessment with generated entries for a share `fill` of the leaves.
+
+        The unit over-claims a little (its entries come from a stronger draw than the
+        appraiser's); survey and data nodes carry demo figures marked as such.
+        """
+        engine = engine_for_group(group)
+        strength = self.rng.uniform(0.45, 0.95)
+        claimed = generated_inputs(engine, self.rng, min(strength + 0.1, 1.0))
+        appraised = generated_inputs(engine, self.rng, strength)
+        assessment = Assessment.objects.create(
+            period=period,
+            group=group,
+            unit=unit,
+            state=state.value,
+            submitted_at=None if state == State.DRAFT else period.self_assessment_closes,
+        )
+        document = self._evidence(period, unit)
+        appraising = state not in (State.DRAFT, State.SUBMITTED)
+        entries, links = [], []
+        for node in engine.leaves():
+            if self.rng.random() > fill:
+                continue
+            assert node.rule is not None
+            own = claimed.get(node.code) or appraised.get(node.code)
+            checked = appraised.get(node.code) or own
+            if own is None or checked is None:
+                continue
+            if node.source != "self":
+                entries.append(
+                    NodeEntry(
+                        assessment=assessment,
+                        node_code=node.code,
+                        appraised_values=_json(checked.values),
+                        appraised_points=node.rule.score(checked.values).points,
+                        provenance={"source": node.source, "note": "Số liệu minh họa (demo)"},
+                    )
+                )
+                continue
+            entry = NodeEntry(
+                assessment=assessment,
+                node_code=node.code,
+                self_values=_json(own.values),
+                self_points=node.rule.score(own.values).points,
+                self_explanation=node.rule.score(own.values).explanation,
+                note="Số liệu minh họa (demo).",
+            )
+            if appraising:
+                outcome = node.rule.score(checked.values)
+                entry.appraised_values = _json(checked.values)
+                entry.appraised_points = outcome.points
+                entry.appraised_explanation = outcome.explanation
+                entry.finalised = state in (State.APPRAISED, State.APPROVED, State.PUBLISHED)
+                if checked.values != own.values:
+                    entry.reason_code = "wrong_figures"
+                    entry.appraiser_comment = (
+                        "Số liệu trong báo cáo thấp hơn số tự chấm (minh họa)."
+                    )
+            entries.append(entry)
+            if node.evidence_required and own.has_evidence:
+                links.append(entry)
+        NodeEntry.objects.bulk_create(entries)
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(
+                entry=entry, document=document, location=f"Mục {entry.node_code}, tr. {n + 2}"
+            )
+            for n, entry in enumerate(links)
+        )
+        return assessment
+
+    def _evidence(self, period: AssessmentPeriod, unit: Unit) -> EvidenceDocument:
+        """One small generated PDF per unit and period, cited by the unit's entries."""
+        data = _demo_pdf(f"Bao cao CCHC {period.year} - {unit.code} (du lieu minh hoa)")
+        document = EvidenceDocument(
+            unit=unit,
+            period=period,
+            original_name=f"Bao-cao-CCHC-{period.year}-{unit.code}.pdf",
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            content_type="application/pdf",
+        )
+        document.file.save(f"demo-{period.year}-{unit.code}.pdf", ContentFile(data), save=False)
+        document.save()
+        return document
 
     def _period_2025(
         self, frameworks: dict[str, Framework], departments: list[Unit], communes: list[Unit]
@@ -389,6 +478,49 @@ class DemoLoader:
                 period=period, code=code, name=name, framework=framework, position=position
             )
             group.units.set(units)
+            # A realistic mix: most units still filling in, some submitted, some in appraisal.
+            # The demo users' own units (the first of each group) are half done, in draft.
+            for number, unit in enumerate(units):
+                if number == 0 or number % 5 in (1, 2):
+                    state, fill = State.DRAFT, 0.5 if number == 0 else 0.3
+                elif number % 5 == 3:
+                    state, fill = State.SUBMITTED, 1.0
+                else:
+                    state, fill = State.IN_APPRAISAL, 1.0
+                self._assess(period, group, unit, state, fill)
+
+
+def _json(values: Any) -> dict[str, Any]:
+    """Entry values as stored (JSON): exact decimals as text, which the rules read back."""
+    return {
+        key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()
+    }
+
+
+def _demo_pdf(text: str) -> bytes:
+    """A one-page PDF with `text` (ASCII), small enough to generate for every unit."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def demo_loaded() -> bool:
