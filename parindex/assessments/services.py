@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -668,3 +669,57 @@ def result_amend(
             scope=assessment,
         )
     return amended
+
+
+def entry_set_system_value(
+    *,
+    assessment: Assessment,
+    node_code: str,
+    values: dict[str, Any],
+    provenance: dict[str, Any],
+    actor: User | None = None,
+) -> NodeEntry:
+    """A survey- or data-sourced leaf's value computed by the system (survey results,
+    dossier indicators), with where it came from. Refused once the assessment is approved
+    or published: a correction then goes through `result_amend`."""
+    if workflow.State(assessment.state) in workflow.LOCKED:
+        raise WorkflowError(
+            f"Hồ sơ {assessment} đã được thông qua; không cập nhật số liệu tự động."
+        )
+    node = _node(assessment, node_code)
+    if node.source == "self":
+        raise WorkflowError(f"Mục {node.code} do đơn vị tự chấm, không nhận số liệu tự động.")
+    assert node.rule is not None
+    try:
+        outcome = node.rule.score(values)
+    except RuleInputError as error:
+        raise WorkflowError(f"Mục {node.code}: {error}") from None
+    values = {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+    entry = _entry(assessment, node_code)
+    fields = {
+        "appraised_values": values,
+        "appraised_points": outcome.points,
+        "appraised_explanation": outcome.explanation,
+        "provenance": provenance,
+    }
+    before = {name: getattr(entry, name) for name in fields}
+    NodeEntry.objects.filter(pk=entry.pk).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    entry.refresh_from_db()
+    changes = {
+        name: [before[name], fields[name]]
+        for name in ("appraised_values", "appraised_points")
+        if before[name] != fields[name]
+    }
+    if changes:
+        audit_record(
+            actor=actor,
+            action="system_value",
+            instance=entry,
+            object_repr=f"{assessment.unit} / {node_code}",
+            changes=changes,
+            reason=str(provenance.get("summary", provenance.get("source", ""))),
+            scope=assessment,
+        )
+    return entry
