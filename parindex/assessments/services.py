@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
