@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "parindex.periods",
     "parindex.assessments",
     "parindex.results",
+    "parindex.questionnaires",
     "parindex.jobs",
     "parindex.demo",
     "parindex.web",

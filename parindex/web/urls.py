@@ -29,5 +29,7 @@ urlpatterns = [
     path("assessments/", include("parindex.assessments.urls")),
     path("results/", include("parindex.results.urls")),
     path("jobs/", include("parindex.jobs.urls")),
+    path("surveys/", include("parindex.questionnaires.urls")),
+    path("s/", include("parindex.questionnaires.public_urls")),
     path("admin/", admin.site.urls),
 ]
