@@ -694,7 +694,9 @@ def entry_set_system_value(
         outcome = node.rule.score(values)
     except RuleInputError as error:
         raise WorkflowError(f"Mục {node.code}: {error}") from None
-    values = {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+    values = {
+        key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()
+    }
     entry = _entry(assessment, node_code)
     fields = {
         "appraised_values": values,
