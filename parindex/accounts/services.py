@@ -34,7 +34,8 @@ def user_create(*, actor: Any, password: str, **fields: Any) -> User:
 
 
 def user_update(*, actor: Any, user: User, password: str = "", **fields: Any) -> User:
-    before = snapshot(user, USER_FIELDS)
+    # The stored row, not `user`: a ModelForm has already copied its input onto the instance.
+    before = snapshot(User.objects.get(pk=user.pk), USER_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
     _staff_flags(user)

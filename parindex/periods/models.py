@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,28 @@ class AssessmentPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The database constraint only says "violated"; this names the deadline that is wrong.
+        order = [
+            ("self_assessment_opens", "self_assessment_closes", True),
+            ("self_assessment_closes", "explanation_closes", False),
+            ("explanation_closes", "appraisal_closes", False),
+        ]
+        messages = {
+            "self_assessment_closes": _("Hạn tự đánh giá phải sau ngày mở tự đánh giá."),
+            "explanation_closes": _("Hạn giải trình không được trước hạn tự đánh giá."),
+            "appraisal_closes": _("Hạn thẩm định không được trước hạn giải trình."),
+        }
+        errors = {}
+        for earlier, later, strictly in order:
+            first, second = getattr(self, earlier), getattr(self, later)
+            if first is None or second is None:
+                continue
+            if second < first or (strictly and second == first):
+                errors[later] = messages[later]
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitGroup(models.Model):

@@ -39,7 +39,8 @@ def period_create(*, actor: Any, **fields: Any) -> AssessmentPeriod:
 
 
 def period_update(*, actor: Any, period: AssessmentPeriod, **fields: Any) -> AssessmentPeriod:
-    before = snapshot(period, PERIOD_FIELDS)
+    # The stored row, not `period`: a ModelForm has already copied its input onto the instance.
+    before = snapshot(AssessmentPeriod.objects.get(pk=period.pk), PERIOD_FIELDS)
     for name, value in fields.items():
         setattr(period, name, value)
     period.full_clean()
@@ -57,13 +58,14 @@ def _check_members(
     others = UnitGroup.objects.filter(period=period)
     if group is not None and group.pk:
         others = others.exclude(pk=group.pk)
+    # By key, not by name: two communes of a province may share a name.
     taken = {
-        unit.name: other.name
+        unit.pk: other.name
         for other in others.prefetch_related("units")
         for unit in other.units.all()
     }
     clashes = [
-        f"{unit.name} (đã thuộc nhóm {taken[unit.name]})" for unit in units if unit.name in taken
+        f"{unit.name} (đã thuộc nhóm {taken[unit.pk]})" for unit in units if unit.pk in taken
     ]
     if clashes:
         raise ValidationError(
@@ -90,9 +92,11 @@ def group_save(
             before: dict[str, Any] = {}
             action = "create"
         else:
+            # The stored row, not `group`: a ModelForm has already copied its input onto it.
+            stored = UnitGroup.objects.select_related("framework").get(pk=group.pk)
             before = {
-                **snapshot(group, ("code", "name", "framework", "position")),
-                "units": sorted(unit.code for unit in group.units.all()),
+                **snapshot(stored, ("code", "name", "framework", "position")),
+                "units": sorted(unit.code for unit in stored.units.all()),
             }
             action = "update"
         group.code, group.name, group.framework, group.position = code, name, framework, position
@@ -123,12 +127,8 @@ def extension_grant(
         actor=actor,
         action="extend",
         instance=unit,
-        changes={
-            "self_assessment_closes": [
-                period.self_assessment_closes.isoformat(),
-                closes_at.isoformat(),
-            ]
-        },
+        # The audit writes both instants in the province's time zone.
+        changes={"self_assessment_closes": [period.self_assessment_closes, closes_at]},
         reason=reason,
     )
     return extension

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,13 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The database constraint only says "violated"; this says which date is wrong.
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")}
+            )
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
@@ -126,3 +134,8 @@ class UnitLineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+    def clean(self) -> None:
+        # The database constraint only says "violated"; this says what is wrong.
+        if self.predecessor_id is not None and self.predecessor_id == self.successor_id:
+            raise ValidationError({"predecessor": _("Đơn vị cũ phải khác đơn vị mới.")})

@@ -33,7 +33,8 @@ def unit_create(*, actor: Any, **fields: Any) -> Unit:
 
 
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
-    before = snapshot(unit, UNIT_FIELDS)
+    # The stored row, not `unit`: a ModelForm has already copied its input onto the instance.
+    before = snapshot(Unit.objects.get(pk=unit.pk), UNIT_FIELDS)
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean()
@@ -153,6 +154,32 @@ def _rows(
     return rows
 
 
+# Model fields checked by `Unit.clean_fields` on import, by their column in the workbook.
+_CHECKED_FIELDS = ("code", "name", "email", "notes")
+
+
+def _field_errors(code: str, row: dict[str, Any]) -> dict[str, list[str]]:
+    """The model's field errors (too long, not an e-mail address) of a row, by column."""
+    unit = Unit(
+        code=code,
+        name=str(row["name"] or "").strip(),
+        email=str(row["email"] or "").strip(),
+        notes=str(row["notes"] or "").strip(),
+    )
+    try:
+        unit.clean_fields(
+            exclude=[field.name for field in Unit._meta.fields if field.name not in _CHECKED_FIELDS]
+        )
+    except ValidationError as error:
+        # A missing name is already reported in the import's own words.
+        return {
+            field: messages
+            for field, messages in error.message_dict.items()
+            if field != "name" or unit.name
+        }
+    return {}
+
+
 def units_import_xlsx(
     *, actor: Any, file: BinaryIO, file_name: str = "units.xlsx"
 ) -> ImportSummary:
@@ -165,9 +192,9 @@ def units_import_xlsx(
     """
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a non-workbook
+    except Exception as unreadable:  # openpyxl raises many kinds for a non-workbook
         raise UnitImportError(
-            [RowError(file_name, 1, "", f"không đọc được tệp Excel ({error})")]
+            [RowError(file_name, 1, "", f"không đọc được tệp Excel ({unreadable})")]
         ) from None
     errors: list[RowError] = []
     if "units" not in workbook.sheetnames:
@@ -186,32 +213,37 @@ def units_import_xlsx(
     for number, row in unit_rows:
         letters = row.pop("_letters")
 
-        def error(
+        def report(
             column: str, message: str, number: int = number, letters: dict[str, str] = letters
         ) -> None:
             errors.append(RowError("units", number, letters.get(column, ""), message))
 
         code = str(row["code"] or "").strip()
         if not code:
-            error("code", "thiếu mã đơn vị")
+            report("code", "thiếu mã đơn vị")
             continue
         if code in codes_in_file:
-            error("code", f"mã «{code}» trùng với dòng {codes_in_file[code]}")
+            report("code", f"mã «{code}» trùng với dòng {codes_in_file[code]}")
             continue
         codes_in_file[code] = number
         if not str(row["name"] or "").strip():
-            error("name", "thiếu tên đơn vị")
+            report("name", "thiếu tên đơn vị")
         type_code = str(row["type"] or "").strip()
         if type_code not in types:
-            error("type", f"loại đơn vị «{type_code}» không có (có: {', '.join(sorted(types))})")
+            report("type", f"loại đơn vị «{type_code}» không có (có: {', '.join(sorted(types))})")
         for column in ("valid_from", "valid_to"):
             try:
                 row[column] = _parse_date(row[column])
             except ValueError as problem:
-                error(column, str(problem))
+                report(column, str(problem))
                 row[column] = None
         if row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
-            error("valid_to", "ngày hết hiệu lực trước ngày bắt đầu")
+            report("valid_to", "ngày hết hiệu lực trước ngày bắt đầu")
+        # The model's own field checks (lengths, e-mail), so that the write below cannot fail
+        # half-way; a bad cell is reported here with its place instead.
+        for field, messages in _field_errors(code, row).items():
+            for message in messages:
+                report(field, message)
         parsed.append((number, row, letters))
 
     known_codes = set(existing) | set(codes_in_file)
@@ -236,6 +268,15 @@ def units_import_xlsx(
                         "lineage", number, letters.get(column, ""), f"đơn vị «{value}» không có"
                     )
                 )
+        if row["predecessor"] and str(row["predecessor"]).strip() == str(row["successor"]).strip():
+            errors.append(
+                RowError(
+                    "lineage",
+                    number,
+                    letters.get("successor", ""),
+                    "đơn vị mới trùng với đơn vị cũ",
+                )
+            )
         if str(row["kind"] or "") not in LineageKind.values:
             errors.append(
                 RowError(
@@ -258,9 +299,20 @@ def units_import_xlsx(
                 )
             )
     if errors:
+        # In reading order (sheet, row, column), whichever check found each problem.
+        sheets = ["units", "lineage"]
+        errors.sort(
+            key=lambda error: (
+                sheets.index(error.sheet) if error.sheet in sheets else -1,
+                error.row,
+                len(error.column),
+                error.column,
+            )
+        )
         raise UnitImportError(errors)
 
-    created = updated = unchanged = lineage_created = 0
+    created = lineage_created = 0
+    changed: set[str] = set()  # codes of existing units whose row changed something
     with transaction.atomic():
         by_code = dict(existing)
         pending_parents: list[tuple[Unit, str]] = []
@@ -282,16 +334,19 @@ def units_import_xlsx(
             else:
                 before = snapshot(unit, UNIT_FIELDS)
                 unit_update(actor=actor, unit=unit, **fields)
-                if before == snapshot(unit, UNIT_FIELDS):
-                    unchanged += 1
-                else:
-                    updated += 1
+                if before != snapshot(unit, UNIT_FIELDS):
+                    changed.add(code)
             parent = str(row["parent"] or "").strip()
             pending_parents.append((unit, parent))
+        # Parents are set once every unit of the file exists (a parent may come later).
         for unit, parent_code in pending_parents:
-            parent = by_code.get(parent_code) if parent_code else None
-            if unit.parent_id != (parent.pk if parent else None):
-                unit_update(actor=actor, unit=unit, parent=parent)
+            parent_unit = by_code.get(parent_code) if parent_code else None
+            if unit.parent_id != (parent_unit.pk if parent_unit else None):
+                unit_update(actor=actor, unit=unit, parent=parent_unit)
+                if unit.code in existing:
+                    changed.add(unit.code)
+        updated = len(changed)
+        unchanged = len(parsed) - created - updated
         for _number, row in lineage_rows:
             predecessor = by_code[str(row["predecessor"]).strip()]
             successor = by_code[str(row["successor"]).strip()]
