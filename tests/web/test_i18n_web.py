@@ -124,17 +124,18 @@ def test_an_unknown_language_is_ignored(login, province):
     assert html_lang(page) == "vi"
 
 
-def test_numbers_follow_the_language_the_browser_asks_for(login, province):
-    """Without a choice made in the language form, Django follows the browser's
-    Accept-Language; whatever language that gives, the numbers must be written its way."""
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(login, province):
+    """The province's software speaks Vietnamese by default: the browser's Accept-Language is
+    ignored, and only the language switcher changes the language (and the number format)."""
     client = login("officer_a")
     unit_page = reverse("units:detail", args=[province["unit_a"].pk])
 
-    vietnamese = client.get(unit_page, HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9,en;q=0.8")
-    english = client.get(unit_page, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    english_browser = client.get(unit_page, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    switched = client.get(unit_page).content.decode()
 
-    assert html_lang(vietnamese.content.decode()) == "vi"
-    assert "91,50" in vietnamese.content.decode()
-    assert html_lang(english.content.decode()) == "en"
-    assert "91.50" in english.content.decode()
-    assert "91,50" not in english.content.decode()
+    assert html_lang(english_browser) == "vi"
+    assert "91,50" in english_browser
+    assert html_lang(switched) == "en"
+    assert "91.50" in switched
+    assert "91,50" not in switched
