@@ -12,8 +12,10 @@ of the maximum decides, because 6/6 this year is not worse than 9/10 last year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .model import Framework
 from .numbers import ZERO, percent_of
@@ -88,7 +90,12 @@ class Comparison:
     rank: int
     previous_rank: int
     areas: tuple[NodeChange, ...]
-    nodes: tuple[NodeChange, ...]
+    # Every node's change is computed on first use: most callers need only the areas.
+    _node_changes: Callable[[], tuple[NodeChange, ...]] = field(repr=False, compare=False)
+
+    @cached_property
+    def nodes(self) -> tuple[NodeChange, ...]:
+        return self._node_changes()
 
     @property
     def total_change(self) -> Decimal:
@@ -223,15 +230,20 @@ def compare_unit(
         return current.area_ranks[code][unit], old_rank
 
     area_codes = {area.code for area in framework.areas}
-    nodes = tuple(
-        _node_change(
-            node.code,
-            result,
-            old_result,
-            area_ranks(node.code) if node.code in area_codes else (None, None),
-        )
-        for node in framework.walk()
+    areas = tuple(
+        _node_change(area.code, result, old_result, area_ranks(area.code))
+        for area in framework.areas
     )
+    by_code = {change.code: change for change in areas}
+
+    def node_changes() -> tuple[NodeChange, ...]:
+        return tuple(
+            by_code[node.code]
+            if node.code in area_codes
+            else _node_change(node.code, result, old_result, (None, None))
+            for node in framework.walk()
+        )
+
     return Comparison(
         unit=unit,
         year=framework.info.year,
@@ -243,6 +255,6 @@ def compare_unit(
         previous_index=old_result.index,
         rank=current.ranks[unit],
         previous_rank=previous.ranks[old_unit],
-        areas=tuple(change for change in nodes if change.code in area_codes),
-        nodes=nodes,
+        areas=areas,
+        _node_changes=node_changes,
     )

@@ -9,6 +9,7 @@ the Vietnamese conventions: decimal comma, dot as thousands separator.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -47,9 +48,13 @@ def to_decimal(value: _NumberLike) -> Decimal:
     return result
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(11)}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round to `places` decimals, halves away from zero (81.835 → 81.84)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def percent_of(part: Decimal, whole: Decimal, places: int = 2) -> Decimal:
@@ -66,10 +71,12 @@ def normalized(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+@lru_cache(maxsize=8192)
 def format_number(value: Decimal, places: int | None = None) -> str:
     """Vietnamese rendering: "7,775", "1.234,5", "90,70" (with `places=2`).
 
     Without `places`, trailing zeros are dropped, as officials write points.
+    Cached: explanations repeat the same maxima and thresholds for every unit.
     """
     shown = round_half_up(value, places) if places is not None else normalized(value)
     sign = "-" if shown < 0 else ""

@@ -12,7 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from functools import lru_cache
+from typing import Any, ClassVar, NamedTuple
 
 from .errors import RuleInputError, RuleParameterError
 from .numbers import HUNDRED, ZERO, format_number, normalized, round_half_up, to_decimal
@@ -20,8 +21,7 @@ from .numbers import HUNDRED, ZERO, format_number, normalized, round_half_up, to
 DEFAULT_POINTS_PLACES = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Points a rule gave and why, in one Vietnamese sentence."""
 
     points: Decimal
@@ -38,6 +38,7 @@ class InputField:
     options: tuple[tuple[str, str], ...] = ()  # (key, label) for kind "option"
 
 
+@lru_cache(maxsize=8192)
 def _points_text(points: Decimal, max_points: Decimal) -> str:
     return f"{format_number(points)}/{format_number(max_points)} điểm"
 

@@ -122,6 +122,7 @@ class _Plan:
     """The framework flattened for scoring: leaves, then parents children-first."""
 
     def __init__(self, framework: Framework) -> None:
+        self.order = tuple(framework.nodes)
         self.leaves: list[_Leaf] = []
         parents: list[_Parent] = []
         for node in framework.walk():
@@ -187,7 +188,8 @@ def score_unit(
     An entry that does not fit its rule scores 0 and is listed in `problems`.
     """
     plan = _plan_for(framework)
-    results: dict[str, NodeResult] = {}
+    # Keys laid out in document order first, so the result needs no reordering at the end.
+    results: dict[str, NodeResult] = dict.fromkeys(plan.order)  # type: ignore[assignment]
     problems: list[InputProblem] = []
 
     for leaf in plan.leaves:
@@ -226,24 +228,30 @@ def score_unit(
             )
 
     for parent in plan.parents:
-        standard = [results[code] for code in parent.standard_children]
-        others = [results[code] for code in parent.other_children]
-        answered = all(child.answered for child in standard) and all(
-            child.answered for child in others
-        )
-        if parent.alternatives and standard:
-            best = max(standard, key=lambda child: child.base)
+        # One pass per parent: this loop runs for every parent of every unit.
+        answered = True
+        base = bonus = penalty = ZERO
+        best: NodeResult | None = None
+        for code in parent.standard_children:
+            child = results[code]
+            answered = answered and child.answered
+            bonus += child.bonus
+            penalty += child.penalty
+            if parent.alternatives:
+                if best is None or child.base > best.base:
+                    best = child
+            else:
+                base += child.base
+        for code in parent.other_children:
+            child = results[code]
+            answered = answered and child.answered
+            bonus += child.bonus
+            penalty += child.penalty
+        if best is not None:
             base = best.base
             explanation = f"Lấy mục con cao nhất «{best.code}»"
         else:
-            base = sum((child.base for child in standard), ZERO)
-            explanation = f"Cộng điểm {len(standard)} mục con"
-        bonus = sum((child.bonus for child in standard), ZERO) + sum(
-            (child.bonus for child in others), ZERO
-        )
-        penalty = sum((child.penalty for child in standard), ZERO) + sum(
-            (child.penalty for child in others), ZERO
-        )
+            explanation = f"Cộng điểm {len(parent.standard_children)} mục con"
         if parent.kind == "standard":
             points = max(base + bonus - penalty, ZERO)
         else:
@@ -269,11 +277,10 @@ def score_unit(
     total = max(base + bonus - penalty, ZERO)
     info = framework.info
     index = percent_of(total, info.max_total, info.index_places)
-    ordered = {node.code: results[node.code] for node in framework.walk()}
     return UnitResult(
         unit=unit,
         framework=framework,
-        nodes=ordered,
+        nodes=results,
         base=base,
         bonus=bonus,
         penalty=penalty,
