@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "parindex.assessments",
     "parindex.results",
     "parindex.questionnaires",
+    "parindex.dossiers",
     "parindex.jobs",
     "parindex.demo",
     "parindex.web",

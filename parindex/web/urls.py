@@ -31,5 +31,6 @@ urlpatterns = [
     path("jobs/", include("parindex.jobs.urls")),
     path("surveys/", include("parindex.questionnaires.urls")),
     path("s/", include("parindex.questionnaires.public_urls")),
+    path("dossiers/", include("parindex.dossiers.urls")),
     path("admin/", admin.site.urls),
 ]
