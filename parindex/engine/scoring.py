@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from .errors import RuleInputError
 from .model import Framework, Node
 from .numbers import ZERO, format_number, percent_of
-from .rules import Rule
+from .rules import Outcome, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +176,25 @@ def _plan_for(framework: Framework) -> _Plan:
 
 
 _NOT_ANSWERED = "Chưa chấm"
+_OUTCOME_CACHE_SIZE = 4096
+
+
+def _score_cached(rule: Rule, values: Mapping[str, Any]) -> Outcome:
+    """A rule's outcome is a pure function of the entered values; units of a group often
+    enter the same ones (yes/no, an option, a count), so each rule remembers recent outcomes."""
+    try:
+        key = tuple(sorted(values.items()))
+        hash(key)
+    except TypeError:  # an unhashable value: score it directly
+        return rule.score(values)
+    cache: dict[tuple[Any, ...], Outcome] = rule.__dict__.setdefault("_outcomes", {})
+    outcome = cache.get(key)
+    if outcome is None:
+        outcome = rule.score(values)
+        if len(cache) >= _OUTCOME_CACHE_SIZE:
+            cache.clear()
+        cache[key] = outcome
+    return outcome
 
 
 def score_unit(
@@ -200,7 +219,7 @@ def score_unit(
             )
             continue
         try:
-            outcome = leaf.rule.score(entry.values)
+            outcome = _score_cached(leaf.rule, entry.values)
         except RuleInputError as error:
             problems.append(InputProblem(unit, leaf.code, error.field, str(error)))
             results[leaf.code] = NodeResult(
