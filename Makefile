@@ -47,9 +47,12 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
-# Recompile the translations after editing parindex/locale/*/LC_MESSAGES/django.po
+# Update the English catalogue from the code (new strings empty, reworded ones fuzzy) and compile it
 messages: $(STAMP)
-	cd parindex && ../$(BIN)/django-admin compilemessages
+	cd parindex && $(abspath $(BIN))/django-admin makemessages --locale=en --add-location=file \
+		--no-obsolete --ignore=migrations --ignore=engine --ignore=frameworks --ignore=national \
+		--ignore=servicedata --ignore=surveys --ignore=cli --ignore=demo
+	cd parindex && $(abspath $(BIN))/django-admin compilemessages --locale=en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from parindex.accounts.models import User
-from parindex.assessments.models import Assessment, EvidenceDocument
+from parindex.assessments import workflow
+from parindex.assessments.models import Assessment, EvidenceDocument, Notification
 from parindex.criteria.models import Framework
-from parindex.periods.models import AssessmentPeriod
+from parindex.jobs.models import Job
+from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
+from parindex.questionnaires.models import Survey, SurveyState
 from parindex.units.models import Unit
 
 # Role values as plain strings: Django's TextChoices members are strings at run time.
@@ -42,6 +45,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "assessments.approve": frozenset({"council"}),
     "assessments.publish": _ADMIN,
     "results.view_unpublished": _PROVINCIAL,
+    # Sociological surveys: Home Affairs runs them, the council and leaders read every unit's
+    # progress and results, unit users their own unit's; unit users also type paper forms.
+    "surveys.view": _ALL,
+    "surveys.view_all": _PROVINCIAL,
+    "surveys.manage": _HOME_AFFAIRS,
+    "surveys.enter": _HOME_AFFAIRS | {"officer", "head"},
+    # Service data (dossiers of the one-stop shops): every user sees indicators (unit users
+    # their own unit's only), provincial roles every unit's and the drill-down; Home Affairs
+    # imports files and writes the data-scored criteria into the assessments.
+    "dossiers.view": _ALL,
+    "dossiers.view_all": _PROVINCIAL,
+    "dossiers.manage": _HOME_AFFAIRS,
     "admin.site": _ADMIN,
 }
 
@@ -106,9 +121,13 @@ def period_for(user: User, pk: int, *, write: bool = False) -> AssessmentPeriod:
     return period
 
 
-def assessment_for(user: User, pk: int) -> Assessment:
+def assessment_for(user: User, pk: int, *, action: str | None = None) -> Assessment:
     """An assessment: provincial roles see every unit's, unit users only their own unit's.
-    What a user may *do* with it is the workflow table's decision (`assessments.workflow`)."""
+
+    What a user may *do* with it is the workflow table's decision (`assessments.workflow`):
+    with `action`, a role that may never do it raises `PermissionDenied`; a role that may do
+    it, but not in the assessment's current state, gets the service's message instead.
+    """
     assessment = (
         Assessment.objects.select_related("unit", "period", "group__framework")
         .filter(pk=pk)
@@ -118,7 +137,16 @@ def assessment_for(user: User, pk: int) -> Assessment:
         raise Http404
     if not (can(user, "assessments.view_all") or assessment.unit_id == user.unit_id):
         raise Http404
+    if action is not None and not may_ever(user, action):
+        raise PermissionDenied
     return assessment
+
+
+def may_ever(user: Any, action: str) -> bool:
+    """Whether the user's role appears for `action` anywhere in the workflow table."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return False
+    return user.role in workflow.roles_for(action)
 
 
 def evidence_for(user: User, pk: int) -> EvidenceDocument:
@@ -129,3 +157,63 @@ def evidence_for(user: User, pk: int) -> EvidenceDocument:
     if not (can(user, "assessments.view_all") or document.unit_id == user.unit_id):
         raise Http404
     return document
+
+
+def may_view_results(user: Any, period: AssessmentPeriod) -> bool:
+    """Results (rankings, scorecards, exports) of a period: every user once it is published;
+    before that only provincial roles, since live scores are not final."""
+    if period.status == PeriodStatus.PUBLISHED:
+        return can(user, "periods.view")
+    return can(user, "results.view_unpublished")
+
+
+def result_period_for(user: User, pk: int) -> AssessmentPeriod:
+    """A period whose results the user may see (see `may_view_results`), else 404."""
+    period = AssessmentPeriod.objects.filter(pk=pk).first()
+    if period is None or not may_view_results(user, period):
+        raise Http404
+    return period
+
+
+def result_group_for(user: User, pk: int) -> UnitGroup:
+    """A unit group whose ranking and scorecards the user may see, else 404."""
+    group = UnitGroup.objects.select_related("period", "framework").filter(pk=pk).first()
+    if group is None or not may_view_results(user, group.period):
+        raise Http404
+    return group
+
+
+def survey_for(user: User, pk: int, *, write: bool = False) -> Survey:
+    """A survey: provincial roles see all; unit users see a survey once it is collecting and
+    only when it covers their unit (its pages then show their unit alone); Home Affairs
+    manages it."""
+    survey = Survey.objects.select_related("period", "framework").filter(pk=pk).first()
+    if survey is None or not can(user, "surveys.view"):
+        raise Http404
+    if not can(user, "surveys.view_all"):
+        covered = UnitGroup.objects.filter(
+            period_id=survey.period_id, framework_id=survey.framework_id, units=user.unit_id
+        ).exists()
+        if survey.state == SurveyState.DRAFT or not covered:
+            raise Http404
+    if write and not can(user, "surveys.manage"):
+        raise PermissionDenied
+    return survey
+
+
+def dossier_job_for(user: User, pk: int) -> Job:
+    """A service-data job (an import, the data-scored criteria): its report concerns the
+    province's data, not the person who started it, so every Home Affairs user may read it."""
+    require(user, "dossiers.manage")
+    task = Job.objects.filter(pk=pk, kind__startswith="dossiers.").first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def notification_for(user: User, pk: int) -> Notification:
+    """A notification: only its addressee sees it."""
+    notification = Notification.objects.filter(pk=pk, user_id=user.pk).first()
+    if notification is None:
+        raise Http404
+    return notification

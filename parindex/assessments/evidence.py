@@ -66,6 +66,13 @@ def max_bytes() -> int:
     return int(getattr(settings, "PARINDEX_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def size_text(size: int) -> str:
+    """ "20 MB", "1,5 MB", "820 KB": sizes as people read them, with the decimal comma."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f}".removesuffix(".0").replace(".", ",") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def _detect(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -94,11 +101,12 @@ def check_upload(name: str, stream: IO[bytes], declared_size: int | None = None)
     limit = max_bytes()
     if declared_size is not None and declared_size > limit:
         raise EvidenceRejected(
-            f"Tệp «{name}» lớn {declared_size // 1024 // 1024} MB, vượt giới hạn {limit // 1024 // 1024} MB."
+            f"Tệp «{name}» lớn {size_text(declared_size)}, vượt giới hạn {size_text(limit)}."
         )
+    # Read one byte past the limit: a stream that under-declares its size is still stopped.
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceRejected(f"Tệp «{name}» vượt giới hạn {limit // 1024 // 1024} MB.")
+        raise EvidenceRejected(f"Tệp «{name}» vượt giới hạn {size_text(limit)}.")
     if not data:
         raise EvidenceRejected(f"Tệp «{name}» rỗng (0 byte).")
     parts = name.lower().split(".")

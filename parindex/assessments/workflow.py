@@ -155,6 +155,17 @@ def allowed_actions(state: State | str, role: Role | str | None) -> list[Action]
     ]
 
 
+def roles_for(action: Action | str) -> frozenset[Role]:
+    """Every role that may do `action` in some state: a page refuses (403) anyone else outright,
+    and leaves "not now" (a wrong state) to `next_state`'s message."""
+    action = Action(action)
+    roles: set[Role] = set()
+    for (_state, each), (allowed, _next) in TRANSITIONS.items():
+        if each == action:
+            roles |= allowed
+    return frozenset(roles)
+
+
 # States in which the unit edits its self-assessment, and in which appraisers edit scores.
 UNIT_EDITABLE = frozenset({State.DRAFT})
 APPRAISER_EDITABLE = frozenset({State.IN_APPRAISAL, State.EXPLAINED})

@@ -33,9 +33,11 @@ from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.demo.accounts import DEMO_PASSWORD
 from parindex.demo.inputs import generated_inputs
+from parindex.dossiers.demo import load_demo_dossiers
 from parindex.engine import Framework as EngineFramework
 from parindex.frameworks import load_framework
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
+from parindex.questionnaires.demo import load_demo_survey
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "frameworks"
@@ -144,6 +146,9 @@ class DemoLoader:
             frameworks = self._frameworks()
             self._period_2024(frameworks, departments, old_communes, old_districts)
             self._period_2025(frameworks, departments, new_communes)
+            load_demo_survey(self.log)
+        # The dossier store writes files, which a rolled-back transaction could not undo.
+        load_demo_dossiers(self.log)
         self.log(
             f"Demo province loaded: {len(departments)} departments, {len(new_communes)} communes/wards, "
             f"{len(old_communes)} former communes, {len(old_districts)} former districts."

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "parindex.dossiers"
     verbose_name = _("Dữ liệu hồ sơ thủ tục hành chính")
+
+    def ready(self) -> None:
+        # Registers the import and data-criteria job kinds in every process (web, Celery worker).
+        from parindex.dossiers import jobs  # noqa: F401

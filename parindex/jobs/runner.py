@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from parindex.jobs.models import Job, JobState
@@ -44,9 +44,17 @@ def job(kind: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
+def _close_stale_connections() -> None:
+    # A worker thread must not reuse a connection past its lifetime; but inside a
+    # transaction (the "immediate" runner called from a request or a test) closing it
+    # would break the caller's transaction.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run_job(job_id: int) -> None:
     """Run one queued job to completion, recording progress, result and errors."""
-    close_old_connections()
+    _close_stale_connections()
     job = Job.objects.get(pk=job_id)
     if job.state != JobState.QUEUED:
         return
@@ -66,7 +74,7 @@ def run_job(job_id: int) -> None:
         )
         return
     finally:
-        close_old_connections()
+        _close_stale_connections()
     job.refresh_from_db()
     if outcome is not None:
         name, data = outcome

@@ -21,8 +21,15 @@ class MenuItem:
 # (label, URL name, capability needed or None for every signed-in user)
 _ITEMS: list[tuple[Any, str, str | None]] = [
     (_("Tổng quan"), "home", None),
+    # The stage of the workflow each provincial role works in comes first.
+    (_("Thẩm định"), "assessments:queue", "assessments.appraise"),
+    (_("Hội đồng"), "assessments:council", "assessments.approve"),
+    (_("Công bố"), "assessments:publication", "assessments.publish"),
+    (_("Kết quả"), "results:index", None),
     (_("Kỳ đánh giá"), "periods:list", "periods.view"),
     (_("Bộ tiêu chí"), "frameworks:list", "frameworks.view"),
+    (_("Điều tra XHH"), "questionnaires:list", "surveys.view"),
+    (_("Số liệu hồ sơ"), "dossiers:dashboard", "dossiers.view"),
     (_("Đơn vị"), "units:list", "units.view_all"),
     (_("Người dùng"), "accounts:list", "users.manage"),
     (_("Nhật ký"), "audit:list", "audit.view"),
@@ -42,4 +49,6 @@ def menu_for(user: Any, path: str) -> list[MenuItem]:
     if user.is_unit_user and user.unit_id:
         url = reverse("units:detail", args=[user.unit_id])
         items.insert(1, MenuItem(str(_("Đơn vị của tôi")), url, path.startswith(url)))
+        own = reverse("assessments:mine")
+        items.insert(1, MenuItem(str(_("Tự đánh giá")), own, path.startswith(own)))
     return items

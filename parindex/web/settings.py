@@ -5,6 +5,7 @@ PARINDEX_SECRET_KEY     required outside debug mode (or PARINDEX_SECRET_KEY_FILE
 DATABASE_URL            e.g. postgres://user:pass@host:5432/parindex; default: SQLite file
 PARINDEX_DATA_DIR       where the SQLite file, uploads and data stores live (default ./var)
 PARINDEX_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+PARINDEX_TRUST_X_FORWARDED_FOR  "1" behind the province's reverse proxy (client address for limits)
 PARINDEX_EMAIL_BACKEND  Django e-mail backend (default: console)
 """
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parindex.web.context_processors.navigation",
+                "parindex.assessments.context_processors.notifications",
             ],
         },
     },
@@ -193,6 +195,10 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/private-uploads/"  # never routed; downloads go through views
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Behind a reverse proxy the client's address is in X-Forwarded-For (used by the survey's
+# open-link rate limit); trust it only when the proxy sets it.
+PARINDEX_TRUST_X_FORWARDED_FOR = _env_flag("PARINDEX_TRUST_X_FORWARDED_FOR")
 
 # Background jobs (long exports, big imports): "thread" (in-process, default), "immediate"
 # (inside the request), or "celery" (see parindex/jobs/runner.py).

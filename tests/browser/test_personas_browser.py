@@ -15,19 +15,19 @@ from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-# Each role's menu, in order (parindex/web/navigation.py). The assessment workflow added
-# "Tự đánh giá", "Kết quả" and one stage link per role (appraisal, council, publication).
-UNIT_MENU = ["Tổng quan", "Tự đánh giá", "Đơn vị của tôi", "Kỳ đánh giá", "Kết quả", "Bộ tiêu chí"]
-PROVINCIAL_MENU = ["Tổng quan", "Kỳ đánh giá", "Kết quả", "Bộ tiêu chí", "Đơn vị"]
+# Each role's menu, in order (parindex/web/navigation.py): the workflow stage of the role
+# first (appraisal, council, publication), then the shared pages.
+SHARED = ["Kết quả", "Kỳ đánh giá", "Bộ tiêu chí", "Điều tra XHH", "Số liệu hồ sơ"]
+UNIT_MENU = ["Tổng quan", "Tự đánh giá", "Đơn vị của tôi", *SHARED]
 
 EXPECTED_MENU = {
     "officer_a": UNIT_MENU,
     "head_a": UNIT_MENU,
     "officer_b": UNIT_MENU,
-    "appraiser": [*PROVINCIAL_MENU, "Thẩm định"],
-    "council": [*PROVINCIAL_MENU, "Hội đồng"],
-    "leader": PROVINCIAL_MENU,
-    "admin": [*PROVINCIAL_MENU, "Người dùng", "Nhật ký", "Công bố"],
+    "appraiser": ["Tổng quan", "Thẩm định", *SHARED, "Đơn vị"],
+    "council": ["Tổng quan", "Hội đồng", *SHARED, "Đơn vị"],
+    "leader": ["Tổng quan", *SHARED, "Đơn vị"],
+    "admin": ["Tổng quan", "Công bố", *SHARED, "Đơn vị", "Người dùng", "Nhật ký"],
 }
 
 # One page each persona may not open, and the status it must get there.

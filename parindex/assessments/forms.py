@@ -1,0 +1,261 @@
+"""Forms of the workflow pages. A leaf's input boxes come from its rule (`Rule.fields()`), so
+a new rule gets its form without touching this file; forms only read input, services write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from parindex.assessments import workflow
+from parindex.assessments.models import AdjustmentReason, EvidenceDocument
+from parindex.assessments.services import PLAIN_ACTIONS
+from parindex.engine import InputField, Node, to_decimal
+
+VALUE_PREFIX = "v_"
+
+
+def _shown_number(value: Any) -> str:
+    """A stored number as a Vietnamese user types it: decimal comma, no thousands dots
+    (a dot would read as a decimal point when the box is saved again)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = to_decimal(value)
+    except ValueError:
+        return str(value)
+    return format(number, "f").replace(".", ",")
+
+
+def _shown_boolean(value: Any) -> str:
+    """Stored yes/no (JSON true/false from imports, "yes"/"no" from this form) as the radio key."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "yes" if str(value).strip().lower() in ("yes", "true", "1", "có", "đạt") else "no"
+
+
+def _value_field(field: InputField, disabled: bool) -> forms.Field:
+    attrs = {"aria-label": field.label}
+    if field.kind == "option":
+        return forms.ChoiceField(
+            label=field.label,
+            choices=[("", _("— chọn —")), *field.options],
+            required=False,
+            disabled=disabled,
+            widget=forms.Select(attrs=attrs),
+        )
+    if field.kind == "boolean":
+        return forms.ChoiceField(
+            label=field.label,
+            choices=list(field.options),
+            required=False,
+            disabled=disabled,
+            widget=forms.RadioSelect,
+        )
+    mode = "numeric" if field.kind == "integer" else "decimal"
+    return forms.CharField(
+        label=field.label,
+        required=False,
+        disabled=disabled,
+        max_length=40,
+        widget=forms.TextInput(attrs={**attrs, "inputmode": mode, "class": "num-input"}),
+    )
+
+
+class ValuesForm(forms.Form):
+    """The boxes of one leaf's rule, named `v_<field>`; `values()` gives the rule's input."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        node: Node,
+        values: Mapping[str, Any] | None = None,
+        disabled: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        assert node.rule is not None
+        self.node = node
+        self.input_fields = node.rule.fields()
+        for field in self.input_fields:
+            name = VALUE_PREFIX + field.name
+            self.fields[name] = _value_field(field, disabled)
+            stored = (values or {}).get(field.name)
+            if stored is None:
+                continue
+            if field.kind in ("number", "integer"):
+                self.initial[name] = _shown_number(stored)
+            elif field.kind == "boolean":
+                self.initial[name] = _shown_boolean(stored)
+            else:
+                self.initial[name] = str(stored)
+
+    @property
+    def value_fields(self) -> list[forms.BoundField]:
+        return [self[VALUE_PREFIX + field.name] for field in self.input_fields]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field in self.input_fields:
+            name = VALUE_PREFIX + field.name
+            raw = (data.get(name) or "").strip()
+            if raw and field.kind in ("number", "integer"):
+                try:
+                    data[name] = str(to_decimal(raw))
+                except ValueError:
+                    self.add_error(name, _("«%(value)s» không phải là số.") % {"value": raw})
+        return data
+
+    def values(self) -> dict[str, Any] | None:
+        """The rule's input, or None when every box is empty (the leaf is not answered)."""
+        values = {
+            field.name: (self.cleaned_data.get(VALUE_PREFIX + field.name) or "").strip()
+            for field in self.input_fields
+        }
+        if not any(values.values()):
+            return None
+        return values
+
+
+class SelfEntryForm(ValuesForm):
+    """The unit's entry for one leaf, with the version it was based on."""
+
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    written_explanation = forms.CharField(
+        label=_("Giải trình (khi chưa có tài liệu kiểm chứng)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AppraisalForm(ValuesForm):
+    """The appraiser's side of one leaf."""
+
+    reason_code = forms.ChoiceField(
+        label=_("Lý do điều chỉnh"),
+        choices=[("", _("— không điều chỉnh —")), *AdjustmentReason.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Nhận xét / nguồn số liệu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    explanation_accepted = forms.BooleanField(
+        label=_("Chấp nhận giải trình thay tài liệu"), required=False
+    )
+    finalised = forms.BooleanField(label=_("Chốt mục này"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.Field):
+    """Several files from one input. The files are checked by `evidence.check_upload` (type
+    from the content, size, name) in the service, so that every refusal has one wording."""
+
+    widget = MultipleFileInput
+
+    def clean(self, value: Any) -> list[UploadedFile]:
+        files = [item for item in (value or []) if item is not None]
+        if self.required and not files:
+            raise forms.ValidationError(_("Chưa chọn tệp nào."), code="required")
+        return files
+
+
+class EvidenceUploadForm(forms.Form):
+    files = MultipleFileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))
+    location = forms.CharField(
+        label=_("Trang/mục chứa nội dung"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("vd. tr. 3, mục II.2")}),
+    )
+
+
+class EvidenceLinkForm(forms.Form):
+    document = forms.ModelChoiceField(
+        queryset=EvidenceDocument.objects.none(), label=_("Tài liệu đã tải lên")
+    )
+    location = forms.CharField(label=_("Trang/mục"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents  # type: ignore[attr-defined]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    def __init__(self) -> None:
+        super().__init__(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
+
+
+class ExplanationRequestForm(forms.Form):
+    """Questions per node (an empty question leaves the node out) and a deadline."""
+
+    deadline = forms.DateTimeField(label=_("Hạn giải trình"), widget=DateTimeInput())
+    message = forms.CharField(
+        label=_("Nội dung chung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.codes = codes
+        for code in codes:
+            self.fields[f"q_{code}"] = forms.CharField(
+                label=_("Câu hỏi về mục %(code)s") % {"code": code},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def question_field(self, code: str) -> forms.BoundField:
+        return self[f"q_{code}"]
+
+    def questions(self) -> list[tuple[str, str]]:
+        return [(code, self.cleaned_data.get(f"q_{code}", "")) for code in self.codes]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(action.value, workflow.ACTION_LABELS[action]) for action in PLAIN_ACTIONS]
+    )
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=1000)
+
+
+class ApprovalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến của hội đồng"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PublishForm(forms.Form):
+    decision_number = forms.CharField(
+        label=_("Số quyết định công bố"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": _("vd. 123/QĐ-UBND")}),
+    )
+    decision_date = forms.DateField(
+        label=_("Ngày quyết định"),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+
+
+class AmendmentForm(ValuesForm):
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh (ghi rõ văn bản căn cứ)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,79 @@
+"""Numbers on results pages and PDFs as officials write them: decimal comma, exact points.
+
+The engine's formatters are used (not the locale's), so that pages, PDFs and Excel notes
+show the same digits for the same figure.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from parindex.engine import format_number, format_percent, format_signed
+
+register = template.Library()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@register.filter
+def num(value: Any, places: Any = None) -> str:
+    """ "7,775"; with `places`, that many decimals ("90,70")."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return format_number(number, int(places) if places not in (None, "") else None)
+
+
+@register.filter
+def pct(value: Any, places: Any = 2) -> str:
+    """ "87,50 %"."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return format_percent(number, int(places) if places not in (None, "") else None)
+
+
+@register.filter
+def signed(value: Any, places: Any = None) -> str:
+    """ "+2", "-0,5", "0"; "—" without a value."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return format_signed(number, int(places) if places not in (None, "") else None)
+
+
+@register.filter
+def places_moved(value: int | None) -> str:
+    """A rank change in words: "↑ 2 bậc", "↓ 1 bậc", "giữ hạng"."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"↑ {value} bậc"
+    if value < 0:
+        return f"↓ {-value} bậc"
+    return "giữ hạng"
+
+
+@register.filter
+def trend(value: Any) -> str:
+    """A CSS class for a change: "up", "down" or "same"."""
+    number = _decimal(value)
+    if number is None or number == 0:
+        return "same"
+    return "up" if number > 0 else "down"
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    """`mapping[key]`, or "" when absent (class colours by label)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

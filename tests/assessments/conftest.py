@@ -1,0 +1,5 @@
+"""The web tests' personas and small province, shared with the workflow tests."""
+
+from tests.web.conftest import login, province  # noqa: F401 - fixtures used by name
+
+from .helpers import *  # noqa: F403 - fixtures defined beside the helpers
