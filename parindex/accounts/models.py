@@ -50,8 +50,8 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role__in=list(UNIT_ROLES)) & Q(unit__isnull=False))
-                | (~Q(role__in=list(UNIT_ROLES)) & Q(unit__isnull=True)),
+                condition=(Q(role__in=sorted(UNIT_ROLES)) & Q(unit__isnull=False))
+                | (~Q(role__in=sorted(UNIT_ROLES)) & Q(unit__isnull=True)),
                 name="user_unit_matches_role",
             )
         ]

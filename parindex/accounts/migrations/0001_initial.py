@@ -152,9 +152,9 @@ class Migration(migrations.Migration):
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(
-                            models.Q(("role__in", ["officer", "head"]), ("unit__isnull", False)),
+                            models.Q(("role__in", ["head", "officer"]), ("unit__isnull", False)),
                             models.Q(
-                                models.Q(("role__in", ["officer", "head"]), _negated=True),
+                                models.Q(("role__in", ["head", "officer"]), _negated=True),
                                 ("unit__isnull", True),
                             ),
                             _connector="OR",

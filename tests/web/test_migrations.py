@@ -1,0 +1,15 @@
+"""The models and the migrations agree (a model change without its migration fails here)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit_:  # makemigrations --check exits 1 when a migration is missing
+        pytest.fail(f"missing migrations (exit {exit_.code}):\n{out.getvalue()}")
