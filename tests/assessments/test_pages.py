@@ -467,3 +467,35 @@ def test_the_menu_bar_include_shows_the_unread_count(open_province):
     assert reverse("assessments:notifications") in html
     assert ">3</span>" in html
     assert 'aria-label="3 chưa đọc"' in html
+
+
+@pytest.mark.parametrize(
+    "provenance",
+    [{"source": "survey"}, {"summary": "Khảo sát 2025: 120 phiếu"}, {"note": "nhập tay"}],
+)
+def test_a_system_value_shows_its_source_whatever_its_provenance_holds(
+    login, open_province, provenance
+):
+    """Survey and data feeds write different provenance keys; no page may break on a missing one."""
+    assessment = open_province["assessment_a"]
+    services.entry_set_system_value(
+        assessment=assessment,
+        node_code="2.1",
+        values={"numerator": 90, "denominator": 100},
+        provenance=provenance,
+    )
+    shown = next(iter(provenance.values()))
+
+    unit_page = login("officer_a").get(reverse("assessments:self", args=[assessment.pk]))
+    assert unit_page.status_code == 200
+    assert shown in text(unit_page)
+
+    services.assessment_submit(actor=open_province["users"]["head_a"], assessment=fresh(assessment))
+    services.assessment_transition(
+        actor=open_province["users"]["appraiser"],
+        assessment=fresh(assessment),
+        action=services.workflow.Action.START_APPRAISAL,
+    )
+    appraisal = login("appraiser").get(reverse("assessments:appraise", args=[assessment.pk]))
+    assert appraisal.status_code == 200
+    assert shown in text(appraisal)
