@@ -8,30 +8,15 @@ share between threads) and is cached by its inputs.
 
 from __future__ import annotations
 
-import base64
-import io
-import threading
-from decimal import Decimal
 from functools import lru_cache
 
-import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
-from parindex.engine import format_number
 from parindex.servicedata.indicators import RATES_BY_NAME
+from parindex.web.svg import DRAW_LOCK, comma, svg
 
 from .selectors import Trend
-
-matplotlib.rcParams.update(
-    {
-        "font.family": ["Noto Sans", "DejaVu Sans"],
-        "font.size": 9,
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "parindex",  # stable element ids: the same data gives the same SVG
-        "svg.fonttype": "path",
-    }
-)
 
 # One colour per rate, kept across charts so that a reader learns them once.
 RATE_COLOURS = {
@@ -43,22 +28,6 @@ RATE_COLOURS = {
 RECEIVED_COLOUR = "#9db7d5"
 HANDLED_COLOUR = "#0b5cad"
 LATE_COLOUR = "#b3261e"
-
-_draw_lock = threading.Lock()
-
-
-def _comma(value: float, _position: object = None) -> str:
-    return format_number(Decimal(str(round(float(value), 2))))
-
-
-def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def month_labels(trend: Trend) -> tuple[str, ...]:
@@ -85,7 +54,7 @@ def rates_chart(trend: Trend) -> str:
 def _rates_chart(
     labels: tuple[str, ...], series: tuple[tuple[str, tuple[str | None, ...]], ...]
 ) -> str:
-    with _draw_lock:
+    with DRAW_LOCK:
         figure = Figure(figsize=(7.6, 3.0))
         axes = figure.add_subplot()
         positions = list(range(len(labels)))
@@ -103,7 +72,7 @@ def _rates_chart(
         axes.set_xticks(positions, labels)
         axes.set_ylim(0, 100)
         axes.yaxis.set_major_locator(MultipleLocator(20))
-        axes.yaxis.set_major_formatter(FuncFormatter(_comma))
+        axes.yaxis.set_major_formatter(FuncFormatter(comma))
         axes.set_ylabel("%")
         axes.grid(axis="y", color="#d9e0e8", linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
@@ -114,7 +83,7 @@ def _rates_chart(
             frameon=False,
             fontsize=8,
         )
-        return _svg(figure)
+        return svg(figure)
 
 
 def volume_chart(trend: Trend) -> str:
@@ -131,7 +100,7 @@ def _volume_chart(
     handled: tuple[int, ...],
     late: tuple[int, ...],
 ) -> str:
-    with _draw_lock:
+    with DRAW_LOCK:
         figure = Figure(figsize=(7.6, 2.6))
         axes = figure.add_subplot()
         positions = list(range(len(labels)))
@@ -155,7 +124,7 @@ def _volume_chart(
         )
         axes.set_xticks(positions, labels)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        axes.yaxis.set_major_formatter(FuncFormatter(_comma))
+        axes.yaxis.set_major_formatter(FuncFormatter(comma))
         axes.set_ylabel("Hồ sơ")
         axes.grid(axis="y", color="#d9e0e8", linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
@@ -167,4 +136,4 @@ def _volume_chart(
             frameon=False,
             fontsize=8,
         )
-        return _svg(figure)
+        return svg(figure)

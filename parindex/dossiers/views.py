@@ -41,6 +41,7 @@ from parindex.periods.models import AssessmentPeriod
 from parindex.servicedata import Drilldown, ServiceDataError, load_feed_catalogue, shipped_mappings
 from parindex.servicedata.indicators import COUNT_LABELS, RATES_BY_NAME
 from parindex.units.models import Unit
+from parindex.web.svg import data_uri
 
 from . import charts, exports, selectors, services
 from .forms import (
@@ -110,8 +111,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "unit_links": _unit_links({view.unit_code for view in views if view.unit_code}),
             "notes": computed.notes,
             "years": selectors.data_years(),
-            "rates_chart": charts.data_uri(charts.rates_chart(trend)) if has_data else "",
-            "volume_chart": charts.data_uri(charts.volume_chart(trend)) if has_data else "",
+            "rates_chart": data_uri(charts.rates_chart(trend)) if has_data else "",
+            "volume_chart": data_uri(charts.volume_chart(trend)) if has_data else "",
             "can_manage": can(request.user, "dossiers.manage"),
         },
     )
@@ -138,8 +139,8 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
             "total": selectors.row_views(whole)[0] if whole else None,
             "points": whole[0].points if whole else None,
             "headings": selectors.rate_headings(),
-            "rates_chart": charts.data_uri(charts.rates_chart(trend)) if has_data else "",
-            "volume_chart": charts.data_uri(charts.volume_chart(trend)) if has_data else "",
+            "rates_chart": data_uri(charts.rates_chart(trend)) if has_data else "",
+            "volume_chart": data_uri(charts.volume_chart(trend)) if has_data else "",
             "criteria": selectors.unit_data_criteria(unit),
         },
     )

@@ -9,36 +9,20 @@ gunicorn runs several threads per worker.
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import textwrap
-import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import cast
 
-import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.projections.polar import PolarAxes
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from parindex.engine import ClassBand, format_number
-
-# Set once for the process: parindex is matplotlib's only user here, and rc_context is not
-# thread-safe. Noto Sans and DejaVu Sans both carry every Vietnamese letter.
-matplotlib.rcParams.update(
-    {
-        # A list, so that a glyph missing from Noto Sans (e.g. "≥") falls back to DejaVu Sans.
-        "font.family": ["Noto Sans", "DejaVu Sans"],
-        "font.size": 9,
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "parindex",  # stable element ids: the same data gives the same SVG
-        "svg.fonttype": "path",
-    }
-)
+from parindex.web.svg import DRAW_LOCK, comma, svg
 
 # Class colours, best class first (the app's ok/accent/warn/bad palette), then greys.
 CLASS_COLOURS = ("#1e7b34", "#0b5cad", "#c27c0e", "#b3261e", "#6b7280", "#9ca3af")
@@ -48,8 +32,6 @@ AVERAGE_COLOUR = "#0b5cad"
 # Up to this many units the bars are horizontal and named; above, columns by rank.
 NAMED_BARS = 40
 
-_draw_lock = threading.Lock()
-
 
 def class_colours(bands: Sequence[ClassBand]) -> dict[str, str]:
     ordered = sorted(bands, key=lambda band: band.min_percent, reverse=True)
@@ -57,25 +39,6 @@ def class_colours(bands: Sequence[ClassBand]) -> dict[str, str]:
         band.label: CLASS_COLOURS[min(position, len(CLASS_COLOURS) - 1)]
         for position, band in enumerate(ordered)
     }
-
-
-def _comma(value: float, _position: object = None) -> str:
-    return format_number(Decimal(str(round(float(value), 2))))
-
-
-def _svg(figure: Figure, text: bool) -> str:
-    """The figure as SVG; with `text`, labels stay text (for WeasyPrint, which has the fonts
-    and draws text ten times faster than thousands of glyph outlines), else glyph outlines."""
-    buffer = io.StringIO()
-    # Changing rcParams here is safe: every drawing holds `_draw_lock`.
-    with matplotlib.rc_context({"svg.fonttype": "none" if text else "path"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def data_uri(svg: str) -> str:
-    """The SVG as an `<img src>` value (pages and WeasyPrint both read it)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _short(text: str, width: int, lines: int = 2) -> str:
@@ -127,7 +90,7 @@ def _ranking_chart(
     values = [float(index) for _label, index, _class in bars]
     colour_of = [colours.get(class_label, UNCLASSED_COLOUR) for _label, _index, class_label in bars]
     named = len(bars) <= NAMED_BARS
-    with _draw_lock:
+    with DRAW_LOCK:
         if named:
             height = max(1.6, 0.28 * len(bars) + 0.9)
             figure = Figure(figsize=(7.5, height))
@@ -138,7 +101,7 @@ def _ranking_chart(
             axes.invert_yaxis()
             axes.set_xlim(0, 100)
             axes.xaxis.set_major_locator(MultipleLocator(10))
-            axes.xaxis.set_major_formatter(FuncFormatter(_comma))
+            axes.xaxis.set_major_formatter(FuncFormatter(comma))
             axes.set_xlabel("Chỉ số (%)")
             for bar, value in zip(drawn, values, strict=True):
                 axes.text(
@@ -163,7 +126,7 @@ def _ranking_chart(
             axes.set_xlim(0.3, len(bars) + 0.7)
             axes.set_ylim(0, 100)
             axes.yaxis.set_major_locator(MultipleLocator(10))
-            axes.yaxis.set_major_formatter(FuncFormatter(_comma))
+            axes.yaxis.set_major_formatter(FuncFormatter(comma))
             axes.set_ylabel("Chỉ số (%)")
             axes.set_xlabel("Thứ tự trong bảng xếp hạng")
             for band in class_bands:
@@ -189,7 +152,7 @@ def _ranking_chart(
             title_fontsize=8.5,
         )
         figure.subplots_adjust(top=1 - 0.55 / figure.get_figheight())
-        return _svg(figure, text)
+        return svg(figure, text=text)
 
 
 # --- a unit against its group ----------------------------------------------------------------
@@ -234,12 +197,12 @@ def _area_chart(
         label if unit is not None else f"{label} (không có số liệu)"
         for label, unit in zip(labels, unit_percents, strict=True)
     ]
-    with _draw_lock:
+    with DRAW_LOCK:
         if len(labels) >= 3:
             figure = _radar(shown, unit_values, average_values, unit_label, average_label)
         else:
             figure = _paired_bars(shown, unit_values, average_values, unit_label, average_label)
-        return _svg(figure, text)
+        return svg(figure, text=text)
 
 
 def _radar(
@@ -306,7 +269,7 @@ def _paired_bars(
     axes.set_yticks(positions, [_short(label, 30) for label in labels])
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: f"{_comma(value)} %"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: f"{comma(value)} %"))
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return figure

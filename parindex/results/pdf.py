@@ -27,6 +27,7 @@ from parindex.results.selectors import (
     class_band_texts,
     page_scorecards,
 )
+from parindex.web.svg import data_uri
 
 Progress = Callable[[str], None]
 
@@ -37,7 +38,7 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 def area_chart_uri(card: Scorecard, *, text: bool = False) -> str:
     """The unit against its group's average, per area (% of the maximum), as a data URI;
     `text` for PDFs (see `charts.ranking_chart`)."""
-    return charts.data_uri(
+    return data_uri(
         charts.area_chart(
             [f"{area.code}. {area.title}" for area in card.areas],
             [area.percent for area in card.areas],
@@ -52,7 +53,7 @@ def ranking_chart_uri(standing: Standing, *, text: bool = False) -> str:
     ranking = standing.ranking
     if ranking is None:
         return ""
-    return charts.data_uri(
+    return data_uri(
         charts.ranking_chart(
             [
                 (

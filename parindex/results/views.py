@@ -28,6 +28,7 @@ from parindex.periods.selectors import unit_result_history
 from parindex.results import charts, pdf, selectors
 from parindex.results.jobs import EXCEL_JOB, PROVINCE_PDF_JOB
 from parindex.units.models import Unit
+from parindex.web.svg import data_uri
 
 # Cached page bodies are keyed by version, so they are never stale; this only frees memory.
 CACHE_SECONDS = 30 * 60
@@ -110,7 +111,7 @@ def group_ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 (f"{row.rank}. {row.unit.name}", row.result.index, row.class_label)
                 for row in page.rows
             ]
-            chart = charts.data_uri(charts.ranking_chart(bars, bands))
+            chart = data_uri(charts.ranking_chart(bars, bands))
         return render_to_string(
             "results/_group_body.html",
             {

@@ -17,6 +17,7 @@ from parindex.jobs.runner import submit
 from parindex.results import charts, selectors
 from parindex.results.exports import FIRST_DATA_ROW, HEADER_ROW, sheet_title
 from parindex.results.jobs import EXCEL_JOB
+from parindex.web.svg import data_uri
 
 pytestmark = pytest.mark.django_db
 
@@ -161,4 +162,4 @@ def test_charts_are_self_contained_deterministic_svg(scored):
     )
     assert "<svg" in radar
     assert radar != svg
-    assert charts.data_uri(radar).startswith("data:image/svg+xml;base64,")
+    assert data_uri(radar).startswith("data:image/svg+xml;base64,")
