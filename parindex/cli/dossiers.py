@@ -5,8 +5,6 @@ A thin adapter: importing, the SQL and the scoring live in `parindex.servicedata
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from parindex import atomic
 from parindex.engine import format_number, format_percent
 from parindex.servicedata import (
     DossierSource,
@@ -128,22 +127,6 @@ def _parse_day(text: str) -> date:
         except ValueError:
             continue
     raise typer.BadParameter(f"«{text}» không phải ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")
-
-
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write beside `path`, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix
-    )
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _n(value: int) -> str:
@@ -417,20 +400,20 @@ def indicators_command(
         if output is None:
             console.print_json(text) if console.is_terminal else typer.echo(text)
         else:
-            json_text = text
-
-            def write_json(path: Path) -> None:
-                path.write_text(json_text, encoding="utf-8")
-
-            _write_atomically(output, write_json)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(output, text)
     elif output_format is OutputFormat.xlsx:
         assert output is not None
-        _write_atomically(output, lambda path: write_xlsx(table, path))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.replacing(output) as temporary:
+            write_xlsx(table, temporary)
     else:
         assert output is not None
         if not table.rows:
             raise _fail("không có dòng nào để ghi")
-        _write_atomically(output, lambda path: write_parquet(table, path))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.replacing(output) as temporary:
+            write_parquet(table, temporary)
     if output is not None:
         console.print(f"Đã ghi {len(records(table))} dòng vào {output}.", highlight=False)
 

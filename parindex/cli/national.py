@@ -5,10 +5,7 @@ A thin adapter: reading, analysis and rendering live in `parindex.national`.
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from parindex import atomic
 from parindex.national import (
     NationalReportError,
     ResultsImportError,
@@ -57,28 +55,6 @@ def _problems_text(error: ResultsImportError) -> str:
     if len(error.problems) > len(shown):
         lines.append(f"  … và {len(error.problems) - len(shown)} lỗi khác")
     return "\n".join(lines)
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a plainly created file would get (mkstemp's own 0600 would hide the report)."""
-    if path.exists():
-        return stat.S_IMODE(path.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, _file_mode(path))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @app.command("report")
@@ -134,16 +110,16 @@ def report(
             typer.echo(f"Cảnh báo: {warning}", err=True)
     if output_format is OutputFormat.xlsx:
         assert output is not None
-        _write_atomically(output, render_xlsx(analysis))
+        atomic.write_bytes(output, render_xlsx(analysis))
     elif output_format is OutputFormat.json:
         text = render_json(analysis)
         if output is None:
             sys.stdout.write(text)
         else:
-            _write_atomically(output, text.encode("utf-8"))
+            atomic.write_bytes(output, text.encode("utf-8"))
     elif output is None:
         print_table(analysis, Console(file=sys.stdout, highlight=False))
     else:
-        _write_atomically(output, table_text(analysis).encode("utf-8"))
+        atomic.write_bytes(output, table_text(analysis).encode("utf-8"))
     if output is not None:
         typer.echo(f"Đã ghi {output}", err=True)

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
+from parindex import atomic
 from parindex.periods.models import UnitGroup
 from parindex.servicedata import (
     DossierSource,
@@ -89,10 +88,7 @@ def _write_if_changed(path: Path, text: str) -> None:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".units-", suffix=".csv")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-        out.write(text)
-    os.replace(temporary, path)
+    atomic.write_text(path, text)
 
 
 def province_reference() -> Reference:

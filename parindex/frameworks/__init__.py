@@ -12,11 +12,10 @@ The formats are documented in docs/framework-format.md.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from parindex import atomic
 from parindex.engine import Framework, FrameworkError, FrameworkSpec, build_framework
 
 from .checks import unknown_rule_parameters
@@ -100,17 +99,8 @@ def _all_or_nothing(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed onto it only if the block succeeds."""
     if not target.parent.is_dir():
         raise FrameworkFileError(target, f"thư mục «{target.parent}» không tồn tại")
-    handle, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}"
-    )
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    with atomic.replacing(target) as temporary:
         yield temporary
-        os.chmod(temporary, target.stat().st_mode if target.exists() else 0o644)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def write_framework(framework: Framework, path: Path | str) -> None:

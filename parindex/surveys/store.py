@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from parindex import atomic
 from parindex.engine import Framework, Problem
 
 from .errors import FormError, StoreError
@@ -77,12 +78,8 @@ def file_sha256(path: str | Path) -> str:
 
 def _write_atomically(destination: Path, write: Any) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f".{destination.name}.tmp")
-    try:
+    with atomic.replacing(destination) as temporary:
         write(temporary)
-        temporary.replace(destination)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
