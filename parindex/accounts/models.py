@@ -2,7 +2,7 @@
 
 Unit officers (cán bộ đầu mối) and unit heads (thủ trưởng) belong to exactly one
 unit; appraisers, council members, leaders and administrators work for the whole
-province. What each role may do is decided in `parindex.accounts.access`.
+province. What each role may do is decided in `parindex.policy`.
 """
 
 from __future__ import annotations
@@ -12,18 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parindex.accounts.roles import PROVINCIAL_ROLES, UNIT_ROLES, Role
 
-class Role(models.TextChoices):
-    OFFICER = "officer", _("Cán bộ đầu mối")
-    HEAD = "head", _("Thủ trưởng đơn vị")
-    APPRAISER = "appraiser", _("Thẩm định viên (Sở Nội vụ)")
-    COUNCIL = "council", _("Thành viên Hội đồng thẩm định")
-    LEADER = "leader", _("Lãnh đạo tỉnh")
-    ADMIN = "admin", _("Quản trị hệ thống")
-
-
-UNIT_ROLES = frozenset({Role.OFFICER, Role.HEAD})
-PROVINCIAL_ROLES = frozenset({Role.APPRAISER, Role.COUNCIL, Role.LEADER, Role.ADMIN})
+__all__ = ["PROVINCIAL_ROLES", "UNIT_ROLES", "Role", "User"]
 
 
 class User(AbstractUser):

@@ -508,7 +508,7 @@ def _shown(key: str, value: Any) -> str:
         return "có" if value else "không"
     if key == "state":
         try:
-            return workflow.STATE_LABELS[workflow.State(value)]
+            return str(workflow.STATE_LABELS[workflow.State(value)])
         except ValueError:
             return str(value)
     if key == "reason_code":

@@ -1,14 +1,21 @@
 """The assessment workflow as one pure transition table: state × action × role → next state.
 
 Pages, services and any API ask `next_state` and nothing else; an action that the
-table does not allow is refused with a Vietnamese message that says why.
-No Django imports: the table is tested exhaustively on its own.
+table does not allow is refused with a message (Vietnamese, translated) that says why.
+No database and no models: the table is tested exhaustively on its own; it imports only
+the role type and Django's lazy translation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from parindex.accounts.roles import Role
 
 
 class State(StrEnum):
@@ -39,50 +46,41 @@ class Action(StrEnum):
     AMEND = "amend"  # administrator corrects a published result, with a reason
 
 
-class Role(StrEnum):
-    OFFICER = "officer"
-    HEAD = "head"
-    APPRAISER = "appraiser"
-    COUNCIL = "council"
-    LEADER = "leader"
-    ADMIN = "admin"
-
-
-STATE_LABELS: dict[State, str] = {
-    State.DRAFT: "Đang tự đánh giá",
-    State.SUBMITTED: "Đã gửi, chờ thẩm định",
-    State.IN_APPRAISAL: "Đang thẩm định",
-    State.EXPLANATION_REQUESTED: "Yêu cầu giải trình",
-    State.EXPLAINED: "Đã giải trình",
-    State.APPRAISED: "Đã thẩm định",
-    State.APPROVED: "Hội đồng đã thông qua",
-    State.PUBLISHED: "Đã công bố",
+STATE_LABELS: dict[State, Any] = {
+    State.DRAFT: _("Đang tự đánh giá"),
+    State.SUBMITTED: _("Đã gửi, chờ thẩm định"),
+    State.IN_APPRAISAL: _("Đang thẩm định"),
+    State.EXPLANATION_REQUESTED: _("Yêu cầu giải trình"),
+    State.EXPLAINED: _("Đã giải trình"),
+    State.APPRAISED: _("Đã thẩm định"),
+    State.APPROVED: _("Hội đồng đã thông qua"),
+    State.PUBLISHED: _("Đã công bố"),
 }
 
-ACTION_LABELS: dict[Action, str] = {
-    Action.SAVE_DRAFT: "lưu tự chấm",
-    Action.SUBMIT: "gửi kết quả tự đánh giá",
-    Action.RETURN_TO_UNIT: "trả lại đơn vị",
-    Action.START_APPRAISAL: "bắt đầu thẩm định",
-    Action.APPRAISE: "chấm điểm thẩm định",
-    Action.REQUEST_EXPLANATION: "yêu cầu giải trình",
-    Action.ANSWER_EXPLANATION: "trả lời giải trình",
-    Action.SEND_EXPLANATION: "gửi giải trình",
-    Action.FINALISE: "kết thúc thẩm định",
-    Action.REOPEN: "mở lại thẩm định",
-    Action.APPROVE: "thông qua",
-    Action.RETURN_FOR_REVIEW: "trả lại để thẩm định lại",
-    Action.PUBLISH: "công bố kết quả",
-    Action.AMEND: "điều chỉnh kết quả đã công bố",
+ACTION_LABELS: dict[Action, Any] = {
+    Action.SAVE_DRAFT: _("lưu tự chấm"),
+    Action.SUBMIT: _("gửi kết quả tự đánh giá"),
+    Action.RETURN_TO_UNIT: _("trả lại đơn vị"),
+    Action.START_APPRAISAL: _("bắt đầu thẩm định"),
+    Action.APPRAISE: _("chấm điểm thẩm định"),
+    Action.REQUEST_EXPLANATION: _("yêu cầu giải trình"),
+    Action.ANSWER_EXPLANATION: _("trả lời giải trình"),
+    Action.SEND_EXPLANATION: _("gửi giải trình"),
+    Action.FINALISE: _("kết thúc thẩm định"),
+    Action.REOPEN: _("mở lại thẩm định"),
+    Action.APPROVE: _("thông qua"),
+    Action.RETURN_FOR_REVIEW: _("trả lại để thẩm định lại"),
+    Action.PUBLISH: _("công bố kết quả"),
+    Action.AMEND: _("điều chỉnh kết quả đã công bố"),
 }
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.OFFICER: "cán bộ đầu mối",
-    Role.HEAD: "thủ trưởng đơn vị",
-    Role.APPRAISER: "thẩm định viên",
-    Role.COUNCIL: "thành viên hội đồng",
-    Role.LEADER: "lãnh đạo tỉnh",
-    Role.ADMIN: "quản trị hệ thống",
+ROLE_LABELS: dict[Role, Any] = {
+    Role.OFFICER: _("cán bộ đầu mối"),
+    Role.HEAD: _("thủ trưởng đơn vị"),
+    Role.APPRAISER: _("thẩm định viên"),
+    Role.COUNCIL: _("thành viên hội đồng"),
+    Role.LEADER: _("lãnh đạo tỉnh"),
+    Role.ADMIN: _("quản trị hệ thống"),
 }
 
 _UNIT = frozenset({Role.OFFICER, Role.HEAD})
@@ -125,12 +123,23 @@ class IllegalTransition(Exception):
         state = STATE_LABELS[self.state]
         rule = TRANSITIONS.get((self.state, self.action))
         if rule is None:
-            allowed = [ACTION_LABELS[a] for (s, a) in TRANSITIONS if s == self.state]
-            hint = f"; ở bước này chỉ có thể: {', '.join(allowed)}" if allowed else ""
-            return f"Không thể {action} khi hồ sơ ở trạng thái «{state}»{hint}."
-        roles = ", ".join(ROLE_LABELS[role] for role in sorted(rule[0]))
-        who = ROLE_LABELS[self.role] if self.role else "người dùng này"
-        return f"Chỉ {roles} mới được {action} (bạn là {who})."
+            allowed = [str(ACTION_LABELS[a]) for (s, a) in TRANSITIONS if s == self.state]
+            if allowed:
+                return gettext(
+                    "Không thể %(action)s khi hồ sơ ở trạng thái «%(state)s»; "
+                    "ở bước này chỉ có thể: %(allowed)s."
+                ) % {"action": action, "state": state, "allowed": ", ".join(allowed)}
+            return gettext("Không thể %(action)s khi hồ sơ ở trạng thái «%(state)s».") % {
+                "action": action,
+                "state": state,
+            }
+        roles = ", ".join(str(ROLE_LABELS[role]) for role in sorted(rule[0]))
+        who = ROLE_LABELS[self.role] if self.role else gettext("người dùng này")
+        return gettext("Chỉ %(roles)s mới được %(action)s (bạn là %(who)s).") % {
+            "roles": roles,
+            "action": action,
+            "who": who,
+        }
 
 
 def next_state(state: State | str, action: Action | str, role: Role | str | None) -> State:

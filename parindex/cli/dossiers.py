@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parindex import atomic
+from parindex.common import atomic
 from parindex.engine import format_number, format_percent
 from parindex.servicedata import (
     DossierSource,
@@ -56,8 +56,15 @@ feeds_app = typer.Typer(
 )
 app.add_typer(feeds_app, name="feeds")
 
-console = Console()
-errors = Console(stderr=True)
+
+
+def console() -> Console:
+    """Made per command: the terminal's width (COLUMNS) is read when a console is created."""
+    return Console()
+
+
+def errors() -> Console:
+    return Console(stderr=True)
 
 StoreOption = Annotated[
     Path | None,
@@ -85,15 +92,15 @@ class OutputFormat(StrEnum):
 def _fail(error: ServiceDataError | ValueError | str) -> typer.Exit:
     if isinstance(error, ServiceDataError):
         problems = error.problems
-        errors.print(f"[bold red]Lỗi[/]: {len(problems)} vấn đề, không ghi gì:", highlight=False)
+        errors().print(f"[bold red]Lỗi[/]: {len(problems)} vấn đề, không ghi gì:", highlight=False)
         for problem in problems[:MAX_PROBLEMS_SHOWN]:
-            errors.print(f"  {problem}", highlight=False, markup=False)
+            errors().print(f"  {problem}", highlight=False, markup=False)
         if len(problems) > MAX_PROBLEMS_SHOWN:
-            errors.print(
+            errors().print(
                 f"  … và {len(problems) - MAX_PROBLEMS_SHOWN} vấn đề khác", highlight=False
             )
     else:
-        errors.print(f"[bold red]Lỗi[/]: {error}", highlight=False)
+        errors().print(f"[bold red]Lỗi[/]: {error}", highlight=False)
     return typer.Exit(code=BAD_INPUT)
 
 
@@ -105,7 +112,7 @@ def _stages(total: int) -> Iterator[Callable[[str], None]]:
         TextColumn("{task.description}"),
         BarColumn(),
         TimeElapsedColumn(),
-        console=errors,
+        console=errors(),
         transient=True,
     ) as progress:
         task = progress.add_task("Bắt đầu", total=total)
@@ -143,47 +150,47 @@ def _shown_time(iso: str) -> str:
 def _print_import(result: ImportResult, kind: str, store: Store) -> None:
     batch = result.batch
     if result.already_imported and batch is not None:
-        console.print(
+        console().print(
             f"Tệp {result.file} đã được nhập (lô {batch.id}, {_shown_time(batch.imported_at)}): "
             "không thay đổi gì.",
             highlight=False,
         )
-    console.print(
+    console().print(
         f"Đọc {_n(result.read)} dòng = nhập {_n(result.imported)} + loại {_n(result.rejected)}",
         highlight=False,
     )
     if result.already_imported:
         return
     if result.superseded_in_file:
-        console.print(
+        console().print(
             f"  Trùng mã trong tệp: {_n(result.superseded_in_file)} bản ghi được thay bằng bản ghi "
             "sau (bản ghi sau được dùng)",
             highlight=False,
         )
     if result.superseded_earlier:
-        console.print(
+        console().print(
             f"  Thay cho {_n(result.superseded_earlier)} bản ghi của các lần nhập trước",
             highlight=False,
         )
     if result.computed_deadlines:
-        console.print(
+        console().print(
             f"  Hạn xử lý tính theo lịch ngày làm việc: {_n(result.computed_deadlines)} {kind}",
             highlight=False,
         )
     if result.absent_columns:
-        console.print(
+        console().print(
             f"  Tệp không có các cột (bỏ qua): {', '.join(result.absent_columns)}", highlight=False
         )
     if batch is not None:
-        console.print(f"Đã ghi lô {batch.id}.", highlight=False)
+        console().print(f"Đã ghi lô {batch.id}.", highlight=False)
     if result.first_rejected:
         where = result.report_path or (store.root / batch.rejected if batch else "")
-        console.print(
+        console().print(
             f"Dòng bị loại ({len(result.first_rejected)} dòng đầu; đầy đủ: {where}):",
             highlight=False,
         )
         for row in result.first_rejected:
-            console.print(f"  {row}", highlight=False, markup=False)
+            console().print(f"  {row}", highlight=False, markup=False)
 
 
 @app.command("import")
@@ -324,15 +331,15 @@ def _print_table(table: IndicatorTable) -> None:
                 else "—"
             )
         view.add_row(*cells)
-    console.print(view)
+    console().print(view)
     if with_points:
-        console.print(
+        console().print(
             "* Không chính thức: công thức theo bản tái dựng cách chấm của Cổng DVCQG "
             "(qd766_indicators_unofficial.csv); điểm 766 = điểm đạt/điểm tối đa của các thành phần "
             "có dữ liệu.",
             highlight=False,
         )
-    console.print(
+    console().print(
         f"{len(table.rows)} dòng; dữ liệu: {len(table.batches)} lô; tính lúc "
         f"{table.computed_at:%d/%m/%Y %H:%M}.",
         highlight=False,
@@ -392,13 +399,13 @@ def indicators_command(
     except (ServiceDataError, ValueError) as error:
         raise _fail(error) from None
     for note in notes:
-        errors.print(f"Lưu ý: {note}", highlight=False)
+        errors().print(f"Lưu ý: {note}", highlight=False)
     if output_format is OutputFormat.table:
         _print_table(table)
     elif output_format is OutputFormat.json:
         text = to_json(table)
         if output is None:
-            console.print_json(text) if console.is_terminal else typer.echo(text)
+            console().print_json(text) if console().is_terminal else typer.echo(text)
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             atomic.write_text(output, text)
@@ -415,7 +422,7 @@ def indicators_command(
         with atomic.replacing(output) as temporary:
             write_parquet(table, temporary)
     if output is not None:
-        console.print(f"Đã ghi {len(records(table))} dòng vào {output}.", highlight=False)
+        console().print(f"Đã ghi {len(records(table))} dòng vào {output}.", highlight=False)
 
 
 @app.command("drilldown")
@@ -440,20 +447,20 @@ def drilldown_command(
             )
     except (ServiceDataError, ValueError) as error:
         raise _fail(error) from None
-    console.print(
+    console().print(
         f"[bold]Hồ sơ trễ hạn, quá hạn[/] {first:%d/%m/%Y}–{last:%d/%m/%Y}: "
         f"{_n(result.total_late)} hồ sơ",
         highlight=False,
     )
     for position, item in enumerate(result.late, start=1):
-        console.print(f"  {position}. {item.text}", highlight=False, markup=False)
-    console.print(
+        console().print(f"  {position}. {item.text}", highlight=False, markup=False)
+    console().print(
         f"[bold]Hồ sơ nộp trực tiếp dù có dịch vụ công trực tuyến[/]: {_n(result.total_offline)} hồ sơ",
         highlight=False,
     )
     for position, item in enumerate(result.online, start=1):
-        console.print(f"  {position}. {item.text}", highlight=False, markup=False)
-    console.print(
+        console().print(f"  {position}. {item.text}", highlight=False, markup=False)
+    console().print(
         "Điểm 766: không chính thức (bản tái dựng cách chấm của Cổng DVCQG).", highlight=False
     )
 
@@ -464,7 +471,7 @@ def batches_command(store: StoreOption = None) -> None:
     data_store = Store(store)
     batches = data_store.batches()
     if not batches:
-        console.print(f"Chưa có lần nhập nào trong {data_store.root}.", highlight=False)
+        console().print(f"Chưa có lần nhập nào trong {data_store.root}.", highlight=False)
         return
     view = Table(title=f"Các lần nhập — {data_store.root}", header_style="bold")
     for heading in ("Lô", "Loại", "Tệp", "Lúc nhập", "Đọc", "Nhập", "Loại bỏ", "Thay thế"):
@@ -481,7 +488,7 @@ def batches_command(store: StoreOption = None) -> None:
             _n(counts.get("rejected", 0)),
             _n(counts.get("superseded_in_file", 0) + counts.get("superseded_earlier", 0)),
         )
-    console.print(view)
+    console().print(view)
 
 
 @app.command("deadline")
@@ -504,7 +511,7 @@ def deadline_command(
         raise _fail(error) from None
     effective = working.effective_receiving_day(moment)
     deadline = working.deadline_for(moment, days)
-    console.print(
+    console().print(
         f"Tiếp nhận {moment:%d/%m/%Y %H:%M} → tính từ ngày {effective:%d/%m/%Y} "
         f"(giờ chốt {working.cutoff:%H:%M}); hạn xử lý {deadline:%d/%m/%Y %H:%M}",
         highlight=False,
@@ -517,4 +524,4 @@ def deadline_command(
         if reason is not None:
             skipped.append(f"{day:%d/%m} ({reason})")
     if skipped:
-        console.print(f"Ngày nghỉ không tính: {', '.join(skipped)}", highlight=False)
+        console().print(f"Ngày nghỉ không tính: {', '.join(skipped)}", highlight=False)

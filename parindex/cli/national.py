@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from parindex import atomic
+from parindex.common import atomic
 from parindex.national import (
     NationalReportError,
     ResultsImportError,

@@ -6,17 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from parindex.accounts.access import can
-from parindex.criteria.models import CriterionNode, Framework, FrameworkStatus
+from parindex.criteria.models import CriterionNode, Framework
 from parindex.engine import Framework as EngineFramework
 from parindex.engine import FrameworkError, FrameworkSpec, NodeSpec, Problem, build_framework
 
 
-def framework_list(*, user: Any) -> QuerySet[Framework]:
-    frameworks = Framework.objects.all()
-    if not can(user, "frameworks.view_drafts"):
-        frameworks = frameworks.filter(status=FrameworkStatus.PUBLISHED)
-    return frameworks
+def framework_list() -> QuerySet[Framework]:
+    """Every framework; `policy.visible_frameworks` scopes it to what a user may see."""
+    return Framework.objects.all()
 
 
 def framework_spec(framework: Framework) -> FrameworkSpec:

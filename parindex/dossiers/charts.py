@@ -13,8 +13,8 @@ from functools import lru_cache
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from parindex.common.svg import DRAW_LOCK, comma, svg
 from parindex.servicedata.indicators import RATES_BY_NAME
-from parindex.web.svg import DRAW_LOCK, comma, svg
 
 from .selectors import Trend
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from parindex import atomic
+from parindex.common import atomic
 from parindex.periods.models import UnitGroup
 from parindex.servicedata import (
     DossierSource,

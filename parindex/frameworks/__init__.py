@@ -15,7 +15,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from parindex import atomic
+from parindex.common import atomic
 from parindex.engine import Framework, FrameworkError, FrameworkSpec, build_framework
 
 from .checks import unknown_rule_parameters

@@ -33,6 +33,18 @@ JobFunction = Callable[[Job, Progress], "tuple[str, bytes] | None"]
 REGISTRY: dict[str, JobFunction] = {}
 _pool: ThreadPoolExecutor | None = None
 
+# Asked before a job runs, possibly long after it was queued: raises PermissionDenied when
+# its requester may no longer have it done. The policy installs it (`parindex.policy.
+# job_may_run`, wired by the web app at start-up), so the decision stays there while this
+# runner sits below the apps.
+RunCheck = Callable[[Job], None]
+_run_check: RunCheck | None = None
+
+
+def set_run_check(check: RunCheck | None) -> None:
+    global _run_check
+    _run_check = check
+
 
 def job(kind: str) -> Callable[[JobFunction], JobFunction]:
     """Register a job function under `kind`."""
@@ -64,6 +76,8 @@ def run_job(job_id: int) -> None:
         Job.objects.filter(pk=job.pk).update(done=done, total=total, message=message[:300])
 
     try:
+        if _run_check is not None:
+            _run_check(job)
         outcome = REGISTRY[job.kind](job, progress)
     except Exception as error:
         log.exception("job %s (%s) failed", job.pk, job.kind)

@@ -40,6 +40,6 @@ database and on pages:
 - Export: an anonymised CSV (no submission id, source, exact time or `personal` answer;
   ids replaced by a keyed hash) with whether each response counts.
 
-Permissions are decided in `parindex.accounts.access` (`survey_for`, `surveys.*`).
+Permissions are decided in `parindex.policy` (`survey_for`, `surveys.*`).
 `demo.load_demo_survey` builds the demo province's survey (generated data).
 """

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,11 +26,9 @@ import pyarrow.json as pa_json
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from parindex.accounts.access import can
 from parindex.criteria.selectors import framework_engine
 from parindex.engine import Framework as EngineFramework
 from parindex.engine import format_number
-from parindex.periods.models import UnitGroup
 from parindex.surveys import integrity
 from parindex.surveys.responses import (
     BATCH,
@@ -57,24 +54,16 @@ from parindex.surveys.xlsform import SurveyForm
 from parindex.units.models import Unit
 
 from .definition import form_from_json
-from .models import Invitation, Response, ResponseReview, SamplingTarget, Survey, SurveyState
+from .models import Invitation, Response, ResponseReview, SamplingTarget, Survey
 
 MIN_SAMPLE = 30  # below this a unit's result is flagged "small sample" (docs/surveys.md)
 
 
-def survey_list(*, user: Any) -> QuerySet[Survey]:
-    """Every survey for provincial roles; unit users see collecting or closed surveys that
-    cover their unit."""
-    surveys = Survey.objects.select_related("period", "framework").annotate(
+def survey_list() -> QuerySet[Survey]:
+    """Every survey with its response count; `policy.visible_surveys` scopes it to a user."""
+    return Survey.objects.select_related("period", "framework").annotate(
         response_count=Count("responses")
     )
-    if can(user, "surveys.view_all"):
-        return surveys
-    groups = UnitGroup.objects.filter(units=user.unit_id).values_list("period_id", "framework_id")
-    covered = Q(pk__in=[])
-    for period_id, framework_id in groups:
-        covered |= Q(period_id=period_id, framework_id=framework_id)
-    return surveys.filter(covered).exclude(state=SurveyState.DRAFT)
 
 
 def units_for(period_id: int, framework_id: int) -> QuerySet[Unit]:
@@ -90,14 +79,6 @@ def units_for(period_id: int, framework_id: int) -> QuerySet[Unit]:
 
 def survey_units(survey: Survey) -> QuerySet[Unit]:
     return units_for(survey.period_id, survey.framework_id)
-
-
-def visible_units(survey: Survey, user: Any) -> QuerySet[Unit]:
-    """The units whose figures `user` may see in this survey (unit users: their own)."""
-    units = survey_units(survey)
-    if can(user, "surveys.view_all"):
-        return units
-    return units.filter(pk=user.unit_id)
 
 
 def survey_form(survey: Survey) -> SurveyForm:

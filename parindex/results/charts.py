@@ -21,8 +21,8 @@ from matplotlib.patches import Patch
 from matplotlib.projections.polar import PolarAxes
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from parindex.common.svg import DRAW_LOCK, comma, svg
 from parindex.engine import ClassBand, format_number
-from parindex.web.svg import DRAW_LOCK, comma, svg
 
 # Class colours, best class first (the app's ok/accent/warn/bad palette), then greys.
 CLASS_COLOURS = ("#1e7b34", "#0b5cad", "#c27c0e", "#b3261e", "#6b7280", "#9ca3af")

@@ -2,17 +2,15 @@
 
 Registered with the project's one job mechanism (`parindex.jobs.runner.job`); the results
 app imports this module when Django starts, so every runner (thread, immediate, Celery
-worker) knows the kinds. The view checked the user's right to see the period; the job checks
-it again for the user who asked, since a Celery worker may run it much later.
+worker) knows the kinds. The page that starts a job asks the policy first, and passes what
+the requester may see (last year's figures or not) in the job's parameters.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from parindex.accounts.access import may_view_results
 from parindex.jobs.models import Job
 from parindex.jobs.runner import Progress, job
 from parindex.periods.models import AssessmentPeriod
@@ -23,10 +21,7 @@ PROVINCE_PDF_JOB = "results.province_pdf"
 
 
 def _period(task: Job) -> AssessmentPeriod:
-    period = AssessmentPeriod.objects.get(pk=task.params["period"])
-    if not may_view_results(task.created_by, period):
-        raise PermissionDenied("Người yêu cầu không còn quyền xem kết quả kỳ này.")
-    return period
+    return AssessmentPeriod.objects.get(pk=task.params["period"])
 
 
 @job(EXCEL_JOB)
@@ -55,7 +50,8 @@ def province_pdf_job(task: Job, progress: Progress) -> tuple[str, bytes]:
 
     period = _period(task)
     pages = [
-        selectors.ranking_page(group, task.created_by) for group in selectors.period_groups(period)
+        selectors.ranking_page(group, bool(task.params.get("show_previous")))
+        for group in selectors.period_groups(period)
     ]
     total = sum(len(page.rows) for page in pages) + 1
     done = 0

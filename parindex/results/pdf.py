@@ -18,6 +18,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from parindex.common.svg import data_uri
 from parindex.periods.models import AssessmentPeriod
 from parindex.results import charts
 from parindex.results.selectors import (
@@ -27,7 +28,6 @@ from parindex.results.selectors import (
     class_band_texts,
     page_scorecards,
 )
-from parindex.web.svg import data_uri
 
 Progress = Callable[[str], None]
 

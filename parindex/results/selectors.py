@@ -28,10 +28,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import translation
 
-from parindex.accounts.access import may_view_results
 from parindex.assessments.models import AdjustmentReason, Assessment, EvidenceLink, NodeEntry
 from parindex.assessments.selectors import APPRAISED, GroupResults, engine_for_group, group_results
 from parindex.engine import (
@@ -309,13 +308,14 @@ VERSION_TTL_SECONDS = 2.0
 _versions: dict[tuple[Any, ...], tuple[float, str | None]] = {}  # key → (computed at, version)
 
 
-def page_version(group: UnitGroup, user: Any, *, entries: bool = False) -> str | None:
-    """A digest that changes whenever anything a results page of `group` shows to `user`
-    changes: the group's results, last year's results and whether the user may see them,
-    lineage links, unit names, the language. None when the page must not be cached (a draft
-    framework can still change). At most `VERSION_TTL_SECONDS` old."""
+def page_version(group: UnitGroup, show_previous: bool, *, entries: bool = False) -> str | None:
+    """A digest that changes whenever anything a results page of `group` shows changes: the
+    group's results, last year's results and whether the reader may see them
+    (`show_previous`, the policy's decision), lineage links, unit names, the language. None
+    when the page must not be cached (a draft framework can still change). At most
+    `VERSION_TTL_SECONDS` old."""
     previous = AssessmentPeriod.objects.filter(year=group.period.year - 1).first()
-    visible = previous is not None and may_view_results(user, previous)
+    visible = previous is not None and show_previous
     key = (group.pk, group.period.status, entries, visible, translation.get_language())
     now = time.monotonic()
     memo = _versions.get(key)
@@ -455,19 +455,20 @@ def year_figures(period: AssessmentPeriod) -> dict[int, YearFigure]:
 
 
 def previous_year(
-    period: AssessmentPeriod, units: Sequence[Unit], user: Any
+    period: AssessmentPeriod, units: Sequence[Unit], show_previous: bool
 ) -> dict[int, PreviousYear]:
     """For each unit (by id), its result in the year before `period`, through lineage.
 
     The unit itself if it was ranked last year; else its primary predecessor; else its only
     predecessor with a result; several predecessors without a primary one are listed and
-    not compared. Returns {} when there is no period for the year before.
+    not compared. Returns {} when there is no period for the year before; every unit
+    `HIDDEN` when the reader may not see it (`show_previous`, the policy's decision).
     """
     year = period.year - 1
     previous_period = AssessmentPeriod.objects.filter(year=year).first()
     if previous_period is None:
         return {}
-    if not may_view_results(user, previous_period):
+    if not show_previous:
         return {unit.pk: PreviousYear(year, HIDDEN, None) for unit in units}
     figures = year_figures(previous_period)
     links: dict[int, list[UnitLineage]] = {}
@@ -567,12 +568,12 @@ class RankingPage:
         return round_half_up(total / len(self.rows), self.framework.info.index_places)
 
 
-def ranking_page(group: UnitGroup, user: Any) -> RankingPage:
+def ranking_page(group: UnitGroup, show_previous: bool) -> RankingPage:
     standing = group_standing(group)
     ranking = standing.ranking
     codes = standing.ordered()
     units = [standing.units[code] for code in codes]
-    previous = previous_year(group.period, units, user)
+    previous = previous_year(group.period, units, show_previous)
     areas = standing.framework.areas
     rows = []
     if ranking is not None:
@@ -974,9 +975,9 @@ def unit_scorecard(
     )
 
 
-def scorecard_for(group: UnitGroup, unit: Unit, user: Any) -> Scorecard | None:
+def scorecard_for(group: UnitGroup, unit: Unit, show_previous: bool) -> Scorecard | None:
     standing = group_standing(group)
-    previous = previous_year(group.period, [unit], user).get(unit.pk)
+    previous = previous_year(group.period, [unit], show_previous).get(unit.pk)
     return unit_scorecard(standing, unit, previous)
 
 
@@ -994,10 +995,10 @@ def page_scorecards(page: RankingPage) -> list[Scorecard]:
 # --- the landing page -----------------------------------------------------------------------
 
 
-def visible_periods(user: Any) -> list[AssessmentPeriod]:
-    """Periods whose results the user may see, newest first, with their groups."""
-    periods = AssessmentPeriod.objects.prefetch_related("groups").order_by("-year")
-    return [period for period in periods if may_view_results(user, period)]
+def result_periods() -> QuerySet[AssessmentPeriod]:
+    """Every period, newest first, with its groups (`policy.visible_result_periods` keeps
+    those a user may see)."""
+    return AssessmentPeriod.objects.prefetch_related("groups").order_by("-year")
 
 
 def class_band_texts(bands: Sequence[ClassBand]) -> list[str]:

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from parindex import atomic
+from parindex.common import atomic
 from parindex.engine import Framework, Problem
 
 from .errors import FormError, StoreError

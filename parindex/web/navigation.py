@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parindex.accounts.access import can
+from parindex.policy import can
 
 
 @dataclass(frozen=True)

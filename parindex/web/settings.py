@@ -111,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parindex.web.context_processors.navigation",
-                "parindex.assessments.context_processors.notifications",
+                "parindex.web.assessments.context_processors.notifications",
             ],
         },
     },

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from parindex.accounts.views import LoginView
 from parindex.web import views
+from parindex.web.accounts.views import LoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,16 +21,16 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("units/", include("parindex.units.urls")),
-    path("users/", include("parindex.accounts.urls")),
-    path("frameworks/", include("parindex.criteria.urls")),
-    path("periods/", include("parindex.periods.urls")),
-    path("audit/", include("parindex.audit.urls")),
-    path("assessments/", include("parindex.assessments.urls")),
-    path("results/", include("parindex.results.urls")),
-    path("jobs/", include("parindex.jobs.urls")),
-    path("surveys/", include("parindex.questionnaires.urls")),
-    path("s/", include("parindex.questionnaires.public_urls")),
-    path("dossiers/", include("parindex.dossiers.urls")),
+    path("units/", include("parindex.web.units.urls")),
+    path("users/", include("parindex.web.accounts.urls")),
+    path("frameworks/", include("parindex.web.criteria.urls")),
+    path("periods/", include("parindex.web.periods.urls")),
+    path("audit/", include("parindex.web.audit.urls")),
+    path("assessments/", include("parindex.web.assessments.urls")),
+    path("results/", include("parindex.web.results.urls")),
+    path("jobs/", include("parindex.web.jobs.urls")),
+    path("surveys/", include("parindex.web.questionnaires.urls")),
+    path("s/", include("parindex.web.questionnaires.public_urls")),
+    path("dossiers/", include("parindex.web.dossiers.urls")),
     path("admin/", admin.site.urls),
 ]

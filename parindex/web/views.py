@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from parindex.accounts.access import can
 from parindex.criteria.models import Framework
 from parindex.periods.models import (
     AssessmentPeriod,
@@ -16,6 +15,7 @@ from parindex.periods.models import (
     self_assessment_deadline,
 )
 from parindex.periods.selectors import unit_result_history
+from parindex.policy import can
 from parindex.units.models import Unit
 
 

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.http import Http404
 from django.utils import timezone
 
+from parindex import policy
 from parindex.assessments import services
 from parindex.assessments.models import ExplanationRequest, NodeEntry, Notification
 from parindex.assessments.services import MissingEvidence, WorkflowError
@@ -105,13 +107,12 @@ def test_data_and_survey_nodes_are_read_only_for_units(open_province):
 
 
 def test_a_unit_user_cannot_touch_another_units_assessment(open_province):
-    with pytest.raises(WorkflowError, match="đơn vị mình"):
-        services.entry_save_self(
-            actor=open_province["users"]["officer_b"],
-            assessment=open_province["assessment_a"],
-            node_code="1.1",
-            values={"value": "yes"},
-        )
+    outsider, assessment = open_province["users"]["officer_b"], open_province["assessment_a"]
+    assert policy.acting_role(outsider, assessment) is None
+    assert not policy.may_act(outsider, assessment, "save_draft")
+    assert policy.may_act(open_province["users"]["officer_a"], assessment, "save_draft")
+    with pytest.raises(Http404):
+        policy.assessment_for(outsider, assessment.pk, action="save_draft")
 
 
 def test_only_the_head_submits(open_province):

@@ -80,13 +80,13 @@ def _check(state: str, action: str, role: str | None) -> list[str]:
         # The action does not exist in this state: the message names the state and what can
         # be done in it.
         expected = [f"«{STATE_LABELS[State(state)]}»"]
-        expected += [ACTION_LABELS[Action(a)] for (s, a) in SPEC if s == state]
+        expected += [str(ACTION_LABELS[Action(a)]) for (s, a) in SPEC if s == state]
     else:
         # The action exists but not for this role: the message names who may do it, the
         # action, and who the user is.
         who = ROLE_LABELS[Role(role)] if role else "người dùng này"
-        expected = ["Chỉ ", ACTION_LABELS[Action(action)], f"(bạn là {who})"]
-        expected += [ROLE_LABELS[Role(r)] for r in rule[0]]
+        expected = ["Chỉ ", str(ACTION_LABELS[Action(action)]), f"(bạn là {who})"]
+        expected += [str(ROLE_LABELS[Role(r)]) for r in rule[0]]
     missing = [text for text in expected if text not in message]
     if missing:
         problems.append(f"{where}: message «{message}» lacks {missing}")

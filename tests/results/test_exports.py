@@ -12,12 +12,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from parindex.common.svg import data_uri
 from parindex.jobs.models import Job, JobState
 from parindex.jobs.runner import submit
 from parindex.results import charts, selectors
 from parindex.results.exports import FIRST_DATA_ROW, HEADER_ROW, sheet_title
 from parindex.results.jobs import EXCEL_JOB
-from parindex.web.svg import data_uri
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ import pytest
 from django.db import transaction
 from openpyxl import load_workbook
 
+from parindex import policy
 from parindex.accounts.models import User
 from parindex.demo.loader import load_demo
 from parindex.periods.models import AssessmentPeriod, UnitGroup
@@ -116,7 +117,9 @@ def test_demo_units_of_2025_are_compared_with_themselves_or_their_primary_predec
     appraiser = User.objects.get(username="thamdinh")
     period = AssessmentPeriod.objects.get(year=2025)
     commune = Unit.objects.get(code="X002")
-    merged = selectors.previous_year(period, [commune], appraiser)[commune.pk]
+    merged = selectors.previous_year(
+        period, [commune], policy.may_view_previous_year(appraiser, period)
+    )[commune.pk]
     assert merged.basis == selectors.PRIMARY
     primary = commune.predecessor_links.get(is_primary=True).predecessor
     assert merged.figure is not None
@@ -127,7 +130,7 @@ def test_demo_units_of_2025_are_compared_with_themselves_or_their_primary_predec
     department = selectors.scorecard_for(
         UnitGroup.objects.get(period=period, code="so-nganh"),
         Unit.objects.get(code="S03"),
-        appraiser,
+        policy.may_view_previous_year(appraiser, period),
     )
     assert department is not None
     assert department.previous is not None

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from parindex import policy
 from parindex.periods.models import PublishedResult
 from parindex.results import selectors
 from parindex.units.models import UnitLineage
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_units_with_equal_totals_share_a_rank_and_the_next_rank_is_skipped(scored):
-    page = selectors.ranking_page(scored["group"], scored["users"]["appraiser"])
+    page = selectors.ranking_page(
+        scored["group"],
+        policy.may_view_previous_year(scored["users"]["appraiser"], scored["period"]),
+    )
     assert [(row.code, row.rank, row.result.total) for row in page.rows] == [
         ("B", 1, B_TOTAL),
         ("C", 1, B_TOTAL),
@@ -70,7 +74,9 @@ def test_a_published_group_reads_the_latest_amendment_and_keeps_its_reason(score
 def test_a_merged_unit_is_compared_with_its_primary_predecessor(scored):
     appraiser = scored["users"]["appraiser"]
     found = selectors.previous_year(
-        scored["period"], [scored["unit_a"], scored["unit_b"], scored["unit_c"]], appraiser
+        scored["period"],
+        [scored["unit_a"], scored["unit_b"], scored["unit_c"]],
+        policy.may_view_previous_year(appraiser, scored["period"]),
     )
     merged = found[scored["unit_a"].pk]
     assert merged.basis == selectors.PRIMARY
@@ -90,7 +96,9 @@ def test_a_merged_unit_is_compared_with_its_primary_predecessor(scored):
 def test_several_predecessors_without_a_primary_one_are_listed_and_not_compared(scored):
     UnitLineage.objects.filter(successor=scored["unit_a"]).update(is_primary=False)
     found = selectors.previous_year(
-        scored["period"], [scored["unit_a"]], scored["users"]["appraiser"]
+        scored["period"],
+        [scored["unit_a"]],
+        policy.may_view_previous_year(scored["users"]["appraiser"], scored["period"]),
     )
     several = found[scored["unit_a"].pk]
     assert several.basis == selectors.SEVERAL
@@ -106,14 +114,20 @@ def test_last_years_drafts_stay_hidden_from_a_unit_user(scored):
     period_2024.status = "appraisal"
     period_2024.save()
     found = selectors.previous_year(
-        scored["period"], [scored["unit_b"]], scored["users"]["officer_b"]
+        scored["period"],
+        [scored["unit_b"]],
+        policy.may_view_previous_year(scored["users"]["officer_b"], scored["period"]),
     )
     assert found[scored["unit_b"].pk].basis == selectors.HIDDEN
     assert found[scored["unit_b"].pk].figure is None
 
 
 def test_a_scorecard_compares_areas_with_last_years_published_area_points(scored):
-    card = selectors.scorecard_for(scored["group"], scored["unit_a"], scored["users"]["leader"])
+    card = selectors.scorecard_for(
+        scored["group"],
+        scored["unit_a"],
+        policy.may_view_previous_year(scored["users"]["leader"], scored["period"]),
+    )
     assert card is not None
     assert card.comparison_basis == "areas"  # 2024 has published figures only, no entries
     assert card.comparison is not None
@@ -133,7 +147,11 @@ def test_a_scorecard_compares_areas_with_last_years_published_area_points(scored
 
 def test_an_area_missing_from_last_years_published_row_is_not_compared(scored):
     PublishedResult.objects.filter(unit=scored["old_a1"]).update(areas=[])
-    card = selectors.scorecard_for(scored["group"], scored["unit_a"], scored["users"]["leader"])
+    card = selectors.scorecard_for(
+        scored["group"],
+        scored["unit_a"],
+        policy.may_view_previous_year(scored["users"]["leader"], scored["period"]),
+    )
     assert card is not None
     assert card.comparison is not None
     assert [area.comparable for area in card.comparison.areas] == [False, False]
@@ -142,7 +160,11 @@ def test_an_area_missing_from_last_years_published_row_is_not_compared(scored):
 
 
 def test_the_headroom_lists_quick_wins_first_with_the_points_to_the_next_rank_and_class(scored):
-    card = selectors.scorecard_for(scored["group"], scored["unit_a"], scored["users"]["appraiser"])
+    card = selectors.scorecard_for(
+        scored["group"],
+        scored["unit_a"],
+        policy.may_view_previous_year(scored["users"]["appraiser"], scored["period"]),
+    )
     assert card is not None
     # 1.2 lost 0,4444 but is tagged quick_win; 1.1 and 2.1 lost 2 each, in document order.
     assert [(line.item.code, line.item.lost, line.item.quick_win) for line in card.headroom] == [
@@ -166,7 +188,11 @@ def test_the_headroom_lists_quick_wins_first_with_the_points_to_the_next_rank_an
 
 
 def test_self_scores_above_the_appraisal_are_listed_as_over_claims(scored):
-    card = selectors.scorecard_for(scored["group"], scored["unit_a"], scored["users"]["appraiser"])
+    card = selectors.scorecard_for(
+        scored["group"],
+        scored["unit_a"],
+        policy.may_view_previous_year(scored["users"]["appraiser"], scored["period"]),
+    )
     assert card is not None
     assert card.appraised
     assert card.self_result is not None
@@ -184,7 +210,12 @@ def test_self_scores_above_the_appraisal_are_listed_as_over_claims(scored):
 
 def test_a_unit_outside_the_ranking_has_no_scorecard(scored):
     assert (
-        selectors.scorecard_for(scored["group"], scored["old_a1"], scored["users"]["admin"]) is None
+        selectors.scorecard_for(
+            scored["group"],
+            scored["old_a1"],
+            policy.may_view_previous_year(scored["users"]["admin"], scored["period"]),
+        )
+        is None
     )
 
 

@@ -1,0 +1,1 @@
+"""Neutral helpers shared by the pure packages and the Django apps: no Django, no parindex app."""

@@ -1,0 +1,387 @@
+"""Every permission decision of the platform, in one place.
+
+- `can(user, capability)` answers role-wide questions (may this user manage units?).
+- The `*_for(user, pk, write=…)` helpers answer object questions: each returns the object
+  or raises `Http404` (the user may not know it exists) or `PermissionDenied` (the user may
+  see it but not change it).
+- The `visible_*` functions scope lists: they take the user and a queryset (or rows) and
+  return what the user may see.
+- The `may_*` functions answer "may this user do this to this object now" for pages and
+  templates (buttons, edit modes); the workflow table (`assessments.workflow`) is the rule
+  book they read for assessments.
+
+This module sits above the apps it decides for (it reads their models and selectors) and
+below the web layer; services trust their callers, so every page, command or API endpoint
+that calls a service asks here first. The import-linter contract in `pyproject.toml`
+keeps the order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from parindex.accounts.models import User
+from parindex.accounts.roles import PROVINCIAL_ROLES, UNIT_ROLES, Role
+from parindex.assessments import workflow
+from parindex.assessments.models import Assessment, EvidenceDocument, Notification
+from parindex.assessments.selectors import open_explanation
+from parindex.assessments.services import unit_deadline
+from parindex.criteria.models import Framework, FrameworkStatus
+from parindex.jobs.models import Job
+from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
+from parindex.questionnaires.models import Survey, SurveyState
+from parindex.units.models import Unit
+
+_ALL = frozenset(Role)
+_HOME_AFFAIRS = frozenset({Role.ADMIN, Role.APPRAISER})
+_PROVINCIAL = PROVINCIAL_ROLES
+_ADMIN = frozenset({Role.ADMIN})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "units.view_all": _PROVINCIAL,
+    "units.manage": _ADMIN,
+    "users.manage": _ADMIN,
+    "frameworks.view": _ALL,
+    "frameworks.view_drafts": _HOME_AFFAIRS | {Role.COUNCIL},
+    "frameworks.manage": _HOME_AFFAIRS,
+    "frameworks.publish": _ADMIN,
+    "periods.view": _ALL,
+    "periods.manage": _HOME_AFFAIRS,
+    "periods.view_extensions": _PROVINCIAL,
+    "audit.view": _ADMIN,
+    "assessments.view_all": _PROVINCIAL,
+    "assessments.appraise": frozenset({Role.APPRAISER}),
+    "assessments.approve": frozenset({Role.COUNCIL}),
+    "assessments.publish": _ADMIN,
+    "results.view_unpublished": _PROVINCIAL,
+    # Sociological surveys: Home Affairs runs them, the council and leaders read every unit's
+    # progress and results, unit users their own unit's; unit users also type paper forms.
+    "surveys.view": _ALL,
+    "surveys.view_all": _PROVINCIAL,
+    "surveys.manage": _HOME_AFFAIRS,
+    "surveys.enter": _HOME_AFFAIRS | UNIT_ROLES,
+    # Service data (dossiers of the one-stop shops): every user sees indicators (unit users
+    # their own unit's only), provincial roles every unit's and the drill-down; Home Affairs
+    # imports files and writes the data-scored criteria into the assessments.
+    "dossiers.view": _ALL,
+    "dossiers.view_all": _PROVINCIAL,
+    "dossiers.manage": _HOME_AFFAIRS,
+    "admin.site": _ADMIN,
+    # Every background job's page is open to an administrator, whoever started it.
+    "jobs.view_all": _ADMIN,
+}
+
+
+def can(user: Any, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[capability]
+
+
+def require(user: Any, capability: str) -> None:
+    if not can(user, capability):
+        raise PermissionDenied
+
+
+def unit_for(user: User, pk: int, *, write: bool = False) -> Unit:
+    """A unit: provincial roles see all, unit users only their own; only administrators edit."""
+    unit = Unit.objects.select_related("unit_type", "parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if not (can(user, "units.view_all") or unit.pk == user.unit_id):
+        raise Http404
+    if write and not can(user, "units.manage"):
+        raise PermissionDenied
+    return unit
+
+
+def user_for(user: User, pk: int, *, write: bool = False) -> User:
+    """An account: administrators manage all accounts; nobody else sees this list."""
+    require(user, "users.manage")
+    account = User.objects.select_related("unit").filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def framework_for(user: User, pk: int, *, write: bool = False) -> Framework:
+    """A framework: published ones are visible to all users, drafts to Home Affairs and the
+    council; only Home Affairs edits, and only drafts."""
+    framework = Framework.objects.filter(pk=pk).first()
+    if framework is None:
+        raise Http404
+    if framework.is_draft and not can(user, "frameworks.view_drafts"):
+        raise Http404
+    if not can(user, "frameworks.view"):
+        raise Http404
+    if write:
+        if not can(user, "frameworks.manage"):
+            raise PermissionDenied
+        if not framework.is_draft:
+            raise PermissionDenied("Bộ tiêu chí đã ban hành, không thể sửa.")
+    return framework
+
+
+def period_for(user: User, pk: int, *, write: bool = False) -> AssessmentPeriod:
+    """A period: visible to every user; Home Affairs manages it."""
+    period = AssessmentPeriod.objects.filter(pk=pk).first()
+    if period is None or not can(user, "periods.view"):
+        raise Http404
+    if write and not can(user, "periods.manage"):
+        raise PermissionDenied
+    return period
+
+
+def assessment_for(user: User, pk: int, *, action: str | None = None) -> Assessment:
+    """An assessment: provincial roles see every unit's, unit users only their own unit's.
+
+    What a user may *do* with it is the workflow table's decision (`assessments.workflow`):
+    with `action`, a role that may never do it raises `PermissionDenied`; a role that may do
+    it, but not in the assessment's current state, gets the service's message instead.
+    """
+    assessment = (
+        Assessment.objects.select_related("unit", "period", "group__framework")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    if not (can(user, "assessments.view_all") or assessment.unit_id == user.unit_id):
+        raise Http404
+    if action is not None and not may_ever(user, action):
+        raise PermissionDenied
+    return assessment
+
+
+def may_ever(user: Any, action: str) -> bool:
+    """Whether the user's role appears for `action` anywhere in the workflow table."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return False
+    return user.role in workflow.roles_for(action)
+
+
+def evidence_for(user: User, pk: int) -> EvidenceDocument:
+    """An evidence file, downloadable by whoever may see its unit's assessment."""
+    document = EvidenceDocument.objects.select_related("unit").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    if not (can(user, "assessments.view_all") or document.unit_id == user.unit_id):
+        raise Http404
+    return document
+
+
+def may_view_results(user: Any, period: AssessmentPeriod) -> bool:
+    """Results (rankings, scorecards, exports) of a period: every user once it is published;
+    before that only provincial roles, since live scores are not final."""
+    if period.status == PeriodStatus.PUBLISHED:
+        return can(user, "periods.view")
+    return can(user, "results.view_unpublished")
+
+
+def result_period_for(user: User, pk: int) -> AssessmentPeriod:
+    """A period whose results the user may see (see `may_view_results`), else 404."""
+    period = AssessmentPeriod.objects.filter(pk=pk).first()
+    if period is None or not may_view_results(user, period):
+        raise Http404
+    return period
+
+
+def result_group_for(user: User, pk: int) -> UnitGroup:
+    """A unit group whose ranking and scorecards the user may see, else 404."""
+    group = UnitGroup.objects.select_related("period", "framework").filter(pk=pk).first()
+    if group is None or not may_view_results(user, group.period):
+        raise Http404
+    return group
+
+
+def survey_for(user: User, pk: int, *, write: bool = False) -> Survey:
+    """A survey: provincial roles see all; unit users see a survey once it is collecting and
+    only when it covers their unit (its pages then show their unit alone); Home Affairs
+    manages it."""
+    survey = Survey.objects.select_related("period", "framework").filter(pk=pk).first()
+    if survey is None or not can(user, "surveys.view"):
+        raise Http404
+    if not can(user, "surveys.view_all"):
+        covered = UnitGroup.objects.filter(
+            period_id=survey.period_id, framework_id=survey.framework_id, units=user.unit_id
+        ).exists()
+        if survey.state == SurveyState.DRAFT or not covered:
+            raise Http404
+    if write and not can(user, "surveys.manage"):
+        raise PermissionDenied
+    return survey
+
+
+def dossier_job_for(user: User, pk: int) -> Job:
+    """A service-data job (an import, the data-scored criteria): its report concerns the
+    province's data, not the person who started it, so every Home Affairs user may read it."""
+    require(user, "dossiers.manage")
+    task = Job.objects.filter(pk=pk, kind__startswith="dossiers.").first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def job_for(user: User, pk: int) -> Job:
+    """A job's progress page and result: as private as the request that started it (its
+    owner, or an administrator). Service-data jobs also have their own report page
+    (`dossier_job_for`)."""
+    task = Job.objects.filter(pk=pk).first()
+    if task is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if task.created_by_id != user.pk and not can(user, "jobs.view_all"):
+        raise Http404
+    return task
+
+
+def job_may_run(task: Job) -> None:
+    """Checked by the job runner just before a job runs (it may have waited in the queue):
+    its requester must still hold the right that let them start it."""
+    requester = task.created_by
+    if task.kind.startswith("results."):
+        period = AssessmentPeriod.objects.filter(pk=task.params.get("period")).first()
+        if period is None or not may_view_results(requester, period):
+            raise PermissionDenied(gettext("Người yêu cầu không còn quyền xem kết quả kỳ này."))
+    elif (
+        task.kind.startswith("dossiers.")
+        and requester is not None
+        and not can(requester, "dossiers.manage")
+    ):
+        raise PermissionDenied(gettext("Người yêu cầu không còn quyền nhập số liệu hồ sơ."))
+
+
+def notification_for(user: User, pk: int) -> Notification:
+    """A notification: only its addressee sees it."""
+    notification = Notification.objects.filter(pk=pk, user_id=user.pk).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+# --- row scoping: what a user may see in a list ---------------------------------------------
+
+
+def visible_units(user: Any, units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Provincial roles see every unit, unit users their own."""
+    return units if can(user, "units.view_all") else units.filter(pk=user.unit_id)
+
+
+def visible_frameworks(user: Any, frameworks: QuerySet[Framework]) -> QuerySet[Framework]:
+    """Published frameworks for everyone; drafts for Home Affairs and the council."""
+    if can(user, "frameworks.view_drafts"):
+        return frameworks
+    return frameworks.filter(status=FrameworkStatus.PUBLISHED)
+
+
+def visible_surveys(user: Any, surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """Every survey for provincial roles; unit users see collecting or closed surveys that
+    cover their unit."""
+    if can(user, "surveys.view_all"):
+        return surveys
+    groups = UnitGroup.objects.filter(units=user.unit_id).values_list("period_id", "framework_id")
+    covered = Q(pk__in=[])
+    for period_id, framework_id in groups:
+        covered |= Q(period_id=period_id, framework_id=framework_id)
+    return surveys.filter(covered).exclude(state=SurveyState.DRAFT)
+
+
+def visible_survey_units(user: Any, units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units of a survey whose figures the user may see (unit users: their own)."""
+    return units if can(user, "surveys.view_all") else units.filter(pk=user.unit_id)
+
+
+def dossier_unit_code(user: Any) -> str | None:
+    """Service data: None when the user sees every unit's rows, else the code of the one unit
+    whose rows they may see ("" for a user without a unit, who then sees none)."""
+    if can(user, "dossiers.view_all"):
+        return None
+    unit = getattr(user, "unit", None)
+    return unit.code if unit is not None else ""
+
+
+def visible_result_periods(
+    user: Any, periods: QuerySet[AssessmentPeriod] | list[AssessmentPeriod]
+) -> list[AssessmentPeriod]:
+    """The periods whose results the user may see, in the given order."""
+    return [period for period in periods if may_view_results(user, period)]
+
+
+def may_view_previous_year(user: Any, period: AssessmentPeriod) -> bool:
+    """Whether result pages of `period` may show the year before's figures to `user`."""
+    previous = AssessmentPeriod.objects.filter(year=period.year - 1).first()
+    return previous is not None and may_view_results(user, previous)
+
+
+# --- assessments: what a user may do on a page now ------------------------------------------
+
+
+def is_member(user: Any, assessment: Assessment) -> bool:
+    """A unit user of the assessed unit."""
+    return bool(getattr(user, "role", None) in UNIT_ROLES and user.unit_id == assessment.unit_id)
+
+
+def acting_role(user: Any, assessment: Assessment) -> Role | None:
+    """The role in which `user` acts on `assessment` in the workflow table: a unit role only
+    for the unit's own staff, a provincial role as it is; None for anyone else."""
+    role = getattr(user, "role", None)
+    if not role or not getattr(user, "is_active", False):
+        return None
+    if role in UNIT_ROLES and not is_member(user, assessment):
+        return None
+    return Role(role)
+
+
+def may_act(user: Any, assessment: Assessment, action: workflow.Action | str) -> bool:
+    """Whether the workflow table lets `user` do `action` on `assessment` in its state now."""
+    role = acting_role(user, assessment)
+    return role is not None and workflow.Action(action) in workflow.allowed_actions(
+        assessment.state, role
+    )
+
+
+def state_actions(user: Any, assessment: Assessment) -> list[workflow.Action]:
+    """The workflow actions `user` may take on `assessment` now, in table order."""
+    return workflow.allowed_actions(assessment.state, acting_role(user, assessment))
+
+
+def self_edit_state(user: Any, assessment: Assessment) -> tuple[bool, str]:
+    """Whether the user may change the self-assessment now, and if not, why (for the page)."""
+    if not is_member(user, assessment):
+        return False, gettext("Chỉ cán bộ của đơn vị tự chấm; trang này để xem.")
+    state = workflow.State(assessment.state)
+    if state != workflow.State.DRAFT:
+        return False, gettext("Hồ sơ ở trạng thái «%(state)s»: phần tự chấm chỉ để xem.") % {
+            "state": workflow.STATE_LABELS[state]
+        }
+    deadline = unit_deadline(assessment)
+    if timezone.now() > deadline:
+        when = timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")
+        return False, gettext(
+            "Đã quá hạn tự đánh giá (%(when)s); hồ sơ chỉ sửa được khi Sở Nội vụ gia hạn cho "
+            "đơn vị."
+        ) % {"when": when}
+    return True, ""
+
+
+def explanation_edit_state(user: Any, assessment: Assessment) -> bool:
+    """Whether the unit may answer (and add evidence to) the open explanation round now."""
+    if not is_member(user, assessment):
+        return False
+    if assessment.state != workflow.State.EXPLANATION_REQUESTED:
+        return False
+    request = open_explanation(assessment)
+    return request is not None and timezone.now() <= request.deadline
+
+
+def appraisal_edit_state(user: Any, assessment: Assessment) -> bool:
+    """Whether the user may change appraised scores now."""
+    return (
+        getattr(user, "role", None) == Role.APPRAISER
+        and workflow.State(assessment.state) in workflow.APPRAISER_EDITABLE
+    )

@@ -1,0 +1,64 @@
+from django.urls import path
+
+from parindex.web.assessments import views_appraisal, views_audit, views_notifications, views_unit
+
+app_name = "assessments"
+urlpatterns = [
+    # The unit's side.
+    path("", views_unit.my_assessments, name="mine"),
+    path("<int:pk>/", views_unit.assessment_self, name="self"),
+    path("<int:pk>/nodes/<str:code>/", views_unit.entry_save, name="entry_save"),
+    path("<int:pk>/nodes/<str:code>/preview/", views_unit.entry_preview, name="entry_preview"),
+    path("<int:pk>/nodes/<str:code>/evidence/", views_unit.evidence_upload, name="evidence_upload"),
+    path(
+        "<int:pk>/nodes/<str:code>/evidence/reuse/", views_unit.evidence_link, name="evidence_link"
+    ),
+    path(
+        "<int:pk>/evidence-links/<int:link_pk>/remove/",
+        views_unit.evidence_unlink,
+        name="evidence_unlink",
+    ),
+    path("evidence/<int:pk>/", views_unit.evidence_download, name="evidence_download"),
+    path("<int:pk>/submit/", views_unit.submit, name="submit"),
+    path("<int:pk>/explanations/<int:request_pk>/", views_unit.explanation, name="explanation"),
+    path(
+        "<int:pk>/explanations/items/<int:item_pk>/",
+        views_unit.explanation_answer,
+        name="explanation_answer",
+    ),
+    path(
+        "<int:pk>/explanations/<int:request_pk>/send/",
+        views_unit.explanation_send,
+        name="explanation_send",
+    ),
+    # The province's side.
+    path("queue/", views_appraisal.queue, name="queue"),
+    path("<int:pk>/appraise/", views_appraisal.appraise, name="appraise"),
+    path("<int:pk>/appraise/<str:code>/", views_appraisal.appraise_entry, name="appraise_entry"),
+    path("<int:pk>/transition/", views_appraisal.transition, name="transition"),
+    path(
+        "<int:pk>/request-explanation/",
+        views_appraisal.explanation_request,
+        name="explanation_request",
+    ),
+    path("council/", views_appraisal.council, name="council"),
+    path("groups/<int:group_pk>/review/", views_appraisal.group_review, name="group_review"),
+    path("publication/", views_appraisal.publication_list, name="publication"),
+    path("publication/<int:period_pk>/", views_appraisal.publish, name="publish"),
+    path("<int:pk>/amend/", views_appraisal.amend, name="amend"),
+    # The audit trail.
+    path("<int:pk>/history/", views_audit.history, name="history"),
+    path("<int:pk>/history.xlsx", views_audit.history_export, name="history_export"),
+    # Notifications.
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        views_notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+]

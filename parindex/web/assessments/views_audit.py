@@ -1,0 +1,109 @@
+"""The audit trail of one unit's assessment, or of one of its nodes: on a page and in Excel.
+
+Whoever may see the assessment may see its history (the unit sees who changed its scores)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from parindex.assessments.models import Assessment
+from parindex.assessments.selectors import (
+    ACTION_LABELS,
+    assessment_events,
+    describe_changes,
+    engine_for_group,
+    node_events,
+)
+from parindex.audit.models import AuditEvent
+from parindex.engine import Node
+from parindex.policy import assessment_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(
+    request: HttpRequest, assessment: Assessment
+) -> tuple[Node | None, QuerySet[AuditEvent]]:
+    """The node asked for with `?node=`, if it is one of the framework's, and its events."""
+    code = request.GET.get("node", "")
+    node = engine_for_group(assessment.group).nodes.get(code) if code else None
+    if node is None:
+        return None, assessment_events(assessment)
+    return node, node_events(assessment, node.code)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request.user, pk)
+    node, events = _scope(request, assessment)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "action": ACTION_LABELS.get(event.action, event.action),
+            "changes": describe_changes(event.changes, short=False),
+        }
+        for event in page
+    ]
+    return render(
+        request,
+        "assessments/history.html",
+        {"assessment": assessment, "node": node, "page": page, "rows": rows},
+    )
+
+
+@login_required
+def history_export(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request.user, pk)
+    node, events = _scope(request, assessment)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "nhat-ky"
+    title = f"Nhật ký thay đổi — {assessment.unit.name} — {assessment.period.name}"
+    if node is not None:
+        title += f" — mục {node.code}"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=12)
+    header = [
+        "Thời điểm",
+        "Người thực hiện",
+        "Hành động",
+        "Đối tượng",
+        "Thay đổi (cũ → mới)",
+        "Lý do",
+    ]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for event in events.iterator():
+        sheet.append(
+            [
+                timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
+                event.actor_name,
+                str(ACTION_LABELS.get(event.action, event.action)),
+                event.object_repr,
+                "\n".join(describe_changes(event.changes, short=False)),
+                event.reason,
+            ]
+        )
+    for column, width in zip("ABCDEF", (20, 22, 24, 30, 70, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    suffix = f"-muc-{node.code}" if node is not None else ""
+    name = f"nhat-ky-{assessment.unit.code}-{assessment.period.year}{suffix}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from parindex.web.results import views
+
+app_name = "results"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("groups/<int:pk>/", views.group_ranking, name="group"),
+    path("groups/<int:pk>/units/<int:unit_pk>/", views.scorecard, name="scorecard"),
+    path("groups/<int:pk>/units/<int:unit_pk>/pdf/", views.scorecard_pdf, name="scorecard_pdf"),
+    path("periods/<int:pk>/excel/", views.export_excel, name="export_excel"),
+    path("periods/<int:pk>/pdf/", views.export_pdf, name="export_pdf"),
+]

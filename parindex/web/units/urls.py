@@ -1,0 +1,14 @@
+from django.urls import path
+
+from parindex.web.units import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("new/", views.unit_create, name="create"),
+    path("import/", views.unit_import, name="import"),
+    path("export.xlsx", views.unit_export, name="export"),
+    path("<int:pk>/", views.unit_detail, name="detail"),
+    path("<int:pk>/edit/", views.unit_edit, name="edit"),
+    path("<int:pk>/lineage/", views.lineage_add, name="lineage_add"),
+]
