@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from parindex.accounts.models import User
 from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink, NodeEntry
-from parindex.assessments.selectors import APPRAISED, engine_for_group, group_results
+from parindex.assessments.selectors import engine_for_group
+from parindex.assessments.services import group_approve, period_publish
 from parindex.assessments.workflow import State
 from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store
@@ -301,70 +302,42 @@ class DemoLoader:
         communes: list[Unit],
         districts: list[Unit],
     ) -> None:
+        """The 2024 year, taken through the same services as a real year: every unit
+        appraised, the council approves each group, the administrator publishes."""
         period = AssessmentPeriod.objects.create(
             year=2024,
             name="Đánh giá Chỉ số CCHC năm 2024 (minh họa)",
-            status=PeriodStatus.PUBLISHED,
+            status=PeriodStatus.APPRAISAL,
             self_assessment_opens=_when(2024, 11, 1, 8),
             self_assessment_closes=_when(2024, 12, 10),
             explanation_closes=_when(2024, 12, 20),
             appraisal_closes=_when(2025, 1, 10),
             publication_date=datetime.date(2025, 1, 20),
-            decision_number="123/QĐ-UBND (minh họa)",
-            decision_date=datetime.date(2025, 1, 20),
         )
         groups = [
             ("so-nganh", "Sở, ban, ngành", frameworks["departments-2024"], departments),
             ("cap-huyen", "UBND cấp huyện", frameworks["communes-2024"], districts),
             ("cap-xa", "UBND cấp xã", frameworks["communes-2024"], communes),
         ]
-        published_at = datetime.datetime(2025, 1, 20, 9, 0, tzinfo=TZ)
+        council = User.objects.get(username="hoidong")
         for position, (code, name, framework, units) in enumerate(groups):
             group = UnitGroup.objects.create(
                 period=period, code=code, name=name, framework=framework, position=position
             )
             group.units.set(units)
-            self._publish(period, group, framework, units, published_at)
-
-    def _publish(
-        self,
-        period: AssessmentPeriod,
-        group: UnitGroup,
-        framework: Framework,
-        units: list[Unit],
-        published_at: datetime.datetime,
-    ) -> None:
-        """Entries for every unit (appraised ≤ self, as appraisal usually goes), then the
-        published rows computed from those entries by the same selector the pages use."""
-        for unit in units:
-            self._assess(period, group, unit, State.PUBLISHED, fill=1.0)
-        results = group_results(group, APPRAISED)
-        assert results.ranking is not None
-        ranking = results.ranking
-        PublishedResult.objects.bulk_create(
-            PublishedResult(
-                period=period,
-                group=group,
-                unit=results.assessments[code].unit,
-                total=result.total,
-                max_total=result.max_total,
-                index=result.index,
-                rank=ranking.ranks[code],
-                ranked_units=ranking.size,
-                class_label=ranking.classes[code],
-                areas=[
-                    {
-                        "code": area.code,
-                        "points": str(result.nodes[area.code].points),
-                        "max_points": str(area.max_points),
-                        "rank": ranking.area_ranks[area.code][code],
-                    }
-                    for area in results.framework.areas
-                ],
-                published_at=published_at,
-            )
-            for code, result in ranking.results.items()
+            # Entries for every unit, appraised ≤ self as appraisal usually goes.
+            for unit in units:
+                self._assess(period, group, unit, State.APPRAISED, fill=1.0)
+            group_approve(actor=council, group=group, note="Hội đồng thông qua (minh họa).")
+        period_publish(
+            actor=User.objects.get(username="admin"),
+            period=period,
+            decision_number="123/QĐ-UBND (minh họa)",
+            decision_date=datetime.date(2025, 1, 20),
         )
+        # The demo year lies in the past: its results carry the decision's day, not today's.
+        published_at = datetime.datetime(2025, 1, 20, 9, 0, tzinfo=TZ)
+        PublishedResult.objects.filter(period=period).update(published_at=published_at)
 
     def _assess(
         self, period: AssessmentPeriod, group: UnitGroup, unit: Unit, state: State, fill: float

@@ -26,8 +26,10 @@ from openpyxl import load_workbook
 
 from parindex import policy
 from parindex.accounts.models import User
+from parindex.assessments.models import Assessment, GroupApproval
+from parindex.audit.models import AuditEvent
 from parindex.demo.loader import load_demo
-from parindex.periods.models import AssessmentPeriod, UnitGroup
+from parindex.periods.models import AssessmentPeriod, PublishedResult, UnitGroup
 from parindex.results import exports, selectors
 from parindex.units.models import Unit
 
@@ -141,3 +143,19 @@ def test_demo_units_of_2025_are_compared_with_themselves_or_their_primary_predec
     assert len(department.comparison.nodes) > len(department.comparison.areas) == 8
     assert department.ranks_comparable
     assert department.comparison.previous_rank == department.previous.figure.rank
+
+
+def test_the_demo_year_2024_is_approved_and_published_through_the_services(demo):
+    period = AssessmentPeriod.objects.get(year=2024)
+    assert period.status == "published"
+    assert period.decision_number == "123/QĐ-UBND (minh họa)"
+    groups = list(period.groups.all())
+    # The council's approval of each group and the administrator's publication are the
+    # services' own records, not rows the demo wrote beside them.
+    assert GroupApproval.objects.filter(group__in=groups).count() == len(groups)
+    publish = AuditEvent.objects.get(action="publish", object_type="assessmentperiod")
+    assert publish.actor_id == User.objects.get(username="admin").pk
+    assert not Assessment.objects.filter(period=period).exclude(state="published").exists()
+    ranked = PublishedResult.objects.filter(period=period)
+    assert ranked.count() == sum(group.units.count() for group in groups)
+    assert {row.published_at.date().isoformat() for row in ranked} == {"2025-01-20"}
