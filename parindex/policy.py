@@ -56,6 +56,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "periods.view_extensions": _PROVINCIAL,
     "audit.view": _ADMIN,
     "assessments.view_all": _PROVINCIAL,
+    # A unit's own staff fill in its self-assessment (and have a "my unit" page).
+    "assessments.self_assess": UNIT_ROLES,
     "assessments.appraise": frozenset({Role.APPRAISER}),
     "assessments.approve": frozenset({Role.COUNCIL}),
     "assessments.publish": _ADMIN,

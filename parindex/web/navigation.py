@@ -46,7 +46,7 @@ def menu_for(user: Any, path: str) -> list[MenuItem]:
         url = reverse(url_name)
         active = path == url if url == "/" else path.startswith(url)
         items.append(MenuItem(str(label), url, active))
-    if user.is_unit_user and user.unit_id:
+    if can(user, "assessments.self_assess") and user.unit_id:
         url = reverse("units:detail", args=[user.unit_id])
         items.insert(1, MenuItem(str(_("Đơn vị của tôi")), url, path.startswith(url)))
         own = reverse("assessments:mine")

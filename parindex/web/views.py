@@ -23,7 +23,7 @@ from parindex.units.models import Unit
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"now": timezone.now()}
-    if user.is_unit_user and user.unit is not None:
+    if can(user, "assessments.self_assess") and user.unit is not None:
         memberships = []
         groups = UnitGroup.objects.filter(units=user.unit).select_related("period", "framework")
         extensions = {

@@ -67,7 +67,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     """Unit users: their unit's assessment of each period (the current one opened on first
     visit). Provincial users are sent to the appraisal queue."""
     user = request.user
-    if not user.is_unit_user:  # type: ignore[union-attr]
+    if not can(user, "assessments.self_assess"):
         if can(user, "assessments.view_all"):
             return redirect("assessments:queue")
         raise Http404
