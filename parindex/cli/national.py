@@ -1,6 +1,7 @@
 """`parindex national …`: the national PAR INDEX analysis of a province from published results.
 
-A thin adapter: reading, analysis and rendering live in `parindex.national`.
+A thin adapter: reading, analysis and rendering live in `parindex.national`; the plan
+(`parindex national plan`) in `parindex.planning.national`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from parindex.national import (
     render_xlsx,
     table_text,
 )
+from parindex.planning import PlanningError, national_plan, plan_text, print_plan, render_plan_json
 
 # Bad input (unreadable file, unknown unit or year, missing --output) exits with 2,
 # the status typer itself uses for a wrong command line.
@@ -40,6 +42,11 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     xlsx = "xlsx"
+
+
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -122,4 +129,65 @@ def report(
     else:
         atomic.write_bytes(output, table_text(analysis).encode("utf-8"))
     if output is not None:
+        typer.echo(f"Đã ghi {output}", err=True)
+
+
+@app.command("plan")
+def plan(
+    year: Annotated[int, typer.Option("--year", help="Năm của kết quả.")],
+    unit: Annotated[str, typer.Option("--unit", help="Tên tỉnh, thành phố, ví dụ «Bắc Kạn».")],
+    target_rank: Annotated[
+        int, typer.Option("--target-rank", help="Hạng muốn đạt, ví dụ 40.", min=1)
+    ],
+    results: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--results",
+            "-r",
+            help="Tệp kết quả dạng dài (CSV hoặc XLSX); có thể nêu nhiều tệp.",
+            show_default=False,
+        ),
+    ] = None,
+    more_results: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Các tệp kết quả tiếp theo (sau --results).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", help="Dạng kết quả.")
+    ] = PlanFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Ghi ra tệp thay vì màn hình.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Số điểm cần thêm để đạt một hạng, dư địa từng lĩnh vực và cách chia đề xuất."""
+    files = [*(results or []), *(more_results or [])]
+    if not files:
+        raise _fail("cần ít nhất một tệp kết quả: --results TỆP [TỆP …]")
+    if output is not None and not output.parent.is_dir():
+        raise _fail(f"{output}: thư mục «{output.parent}» không tồn tại")
+    try:
+        the_plan = national_plan(read_results(files), year, unit, target_rank)
+    except ResultsImportError as error:
+        raise _fail(_problems_text(error)) from None
+    except (NationalReportError, PlanningError) as error:
+        raise _fail(str(error)) from None
+
+    if output_format is PlanFormat.json:
+        for warning in the_plan.warnings:
+            typer.echo(f"Cảnh báo: {warning}", err=True)
+        text = render_plan_json(the_plan)
+    elif output is None:
+        print_plan(the_plan, Console(file=sys.stdout, highlight=False))
+        return
+    else:
+        text = plan_text(the_plan)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic.write_bytes(output, text.encode("utf-8"))
         typer.echo(f"Đã ghi {output}", err=True)

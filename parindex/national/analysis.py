@@ -253,6 +253,17 @@ def _find_unit(year_results: YearResults, unit: str) -> str:
     )
 
 
+def find_year(results: NationalResults, year: int) -> YearResults:
+    """The results of `year`; `NationalReportError` listing the years held otherwise."""
+    return _find_year(results, year, "năm")
+
+
+def find_unit(year_results: YearResults, unit: str) -> str:
+    """The unit as spelled in the results (exact, then ignoring case); `NationalReportError`
+    listing the year's units, closest first, otherwise."""
+    return _find_unit(year_results, unit)
+
+
 # --- the report -------------------------------------------------------------------------------
 
 

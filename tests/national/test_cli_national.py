@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner, Result
 
 from parindex.cli import app
+from tests.golden import check_golden
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -87,9 +87,7 @@ def test_golden_bac_kan_2022_json_reproduces_the_article() -> None:
     assert [report[key] for key in ("areas_up_in_rank", "areas_down_in_rank")] == [2, 6]
     assert [report[key] for key in ("areas_up_in_points", "areas_down_in_points")] == [2, 6]
 
-    if os.environ.get("PARINDEX_UPDATE_GOLDEN"):
-        GOLDEN.write_text(result.stdout, encoding="utf-8")
-    assert report == exact_json(GOLDEN.read_text(encoding="utf-8"))
+    check_golden(GOLDEN, report, text=result.stdout, load=exact_json)
 
 
 def test_the_json_report_has_the_documented_keys_in_order() -> None:
