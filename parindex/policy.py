@@ -30,8 +30,7 @@ from parindex.accounts.models import User
 from parindex.accounts.roles import PROVINCIAL_ROLES, UNIT_ROLES, Role
 from parindex.assessments import workflow
 from parindex.assessments.models import Assessment, EvidenceDocument, Notification
-from parindex.assessments.selectors import open_explanation
-from parindex.assessments.services import unit_deadline
+from parindex.assessments.selectors import open_explanation, unit_deadline
 from parindex.criteria.models import Framework, FrameworkStatus
 from parindex.jobs.models import Job
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup

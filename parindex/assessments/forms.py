@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments import workflow
 from parindex.assessments.models import AdjustmentReason, EvidenceDocument
-from parindex.assessments.services import PLAIN_ACTIONS
+from parindex.assessments.services.transitions import PLAIN_ACTIONS
 from parindex.engine import InputField, Node, to_decimal
 
 VALUE_PREFIX = "v_"

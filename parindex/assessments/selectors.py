@@ -7,6 +7,7 @@ from the entries, so that every point traces to a rule, an entry and a person.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +41,7 @@ from parindex.engine import (
     score_unit,
     to_decimal,
 )
-from parindex.periods.models import UnitGroup
+from parindex.periods.models import DeadlineExtension, UnitGroup, self_assessment_deadline
 
 SELF = "self"
 APPRAISED = "appraised"
@@ -375,6 +376,16 @@ def values_text(node: Node, values: Mapping[str, Any] | None) -> str:
 def unit_documents(assessment: Assessment) -> QuerySet[EvidenceDocument]:
     """The unit's documents of the period, to cite again without a second upload."""
     return EvidenceDocument.objects.filter(unit=assessment.unit, period=assessment.period)
+
+
+def unit_deadline(assessment: Assessment) -> datetime.datetime:
+    """The unit's last moment to self-assess: the period's deadline or its latest extension."""
+    extension = (
+        DeadlineExtension.objects.filter(period=assessment.period, unit=assessment.unit)
+        .order_by("-closes_at")
+        .first()
+    )
+    return self_assessment_deadline(assessment.period, extension)
 
 
 def open_explanation(assessment: Assessment) -> ExplanationRequest | None:

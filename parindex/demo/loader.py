@@ -28,7 +28,7 @@ from django.utils import timezone
 from parindex.accounts.models import User
 from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink, NodeEntry
 from parindex.assessments.selectors import engine_for_group
-from parindex.assessments.services import group_approve, period_publish
+from parindex.assessments.services.publication import group_approve, period_publish
 from parindex.assessments.workflow import State
 from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store

@@ -27,14 +27,14 @@ database and on pages:
   * ODK/KoboToolbox CSV/XLSX exports: every row checked, one bad row stops the import
     (unless asked to skip bad rows), re-imports count submissions already stored.
   The public pages speak Vietnamese, or English with `?lang=en` (the link on the page).
-- Integrity: `services.survey_check` runs the core's rules over all responses and stores
+- Integrity: `services.review.survey_check` runs the core's rules over all responses and stores
   flags and status; an appraiser excludes or reinstates a response with a reason
   (`ResponseReview`, append-only, also in the audit trail); nothing is deleted. Results
   always recompute flags and decisions, so they never depend on a stale check.
 - Results: rates per node weighted across groups, official points through the framework's
   rules, intervals and flags, per unit; unit users see their own unit only.
-- Feed: `services.survey_apply` writes each unit's survey nodes into its assessment through
-  `assessments.services.entry_set_system_value`, with the provenance (survey, sample per
+- Feed: `services.feed.survey_apply` writes each unit's survey nodes into its assessment through
+  `assessments.services.entries.entry_set_system_value`, with the provenance (survey, sample per
   group, rate, interval, time, a one-line summary); approved or published assessments are
   left alone and listed.
 - Export: an anonymised CSV (no submission id, source, exact time or `personal` answer;

@@ -21,9 +21,23 @@ from django.utils import timezone
 
 from parindex.accounts.models import User
 from parindex.periods.models import UnitGroup
+from parindex.questionnaires import selectors
+from parindex.questionnaires.services.collection import (
+    invitations_create,
+    response_enter,
+    response_submit_token,
+)
+from parindex.questionnaires.services.feed import survey_apply
+from parindex.questionnaires.services.imports import responses_import
+from parindex.questionnaires.services.questionnaire import (
+    survey_create,
+    survey_transition,
+    survey_update,
+)
+from parindex.questionnaires.services.review import response_decide, survey_check
+from parindex.questionnaires.services.targets import TargetRow, targets_save
 from parindex.surveys.generate_demo import synthetic_export
 
-from . import selectors, services
 from .models import Invitation, Response, Survey
 
 FORM_PATH = (
@@ -55,7 +69,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
     appraiser = User.objects.get(username="thamdinh")
     officer = User.objects.get(username="xa.canbo")
 
-    survey, warnings = services.survey_create(
+    survey, warnings = survey_create(
         actor=appraiser,
         period=group.period,
         framework=group.framework,
@@ -66,15 +80,13 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
     )
     for warning in warnings:
         log(f"  {warning}")
-    services.survey_update(
-        actor=appraiser, survey=survey, open_link_enabled=True, open_link_rate_limit=5
-    )
-    services.survey_transition(actor=appraiser, survey=survey, state="open")
-    services.targets_save(
+    survey_update(actor=appraiser, survey=survey, open_link_enabled=True, open_link_rate_limit=5)
+    survey_transition(actor=appraiser, survey=survey, state="open")
+    targets_save(
         actor=appraiser,
         survey=survey,
         rows=[
-            services.TargetRow(unit, group_code, target)
+            TargetRow(unit, group_code, target)
             for unit in units
             for group_code, target in TARGETS.items()
         ],
@@ -87,7 +99,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
     )
     buffer = io.BytesIO()
     pa_csv.write_csv(table, buffer)
-    imported = services.responses_import(
+    imported = responses_import(
         actor=appraiser,
         survey=survey,
         file_name="kobo-xuat-phieu-minh-hoa.csv",
@@ -97,7 +109,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
     own_unit = officer.unit
     assert own_unit is not None
     for number, group_code, levels in PAPER_FORMS:
-        services.response_enter(
+        response_enter(
             actor=officer,
             survey=survey,
             data={
@@ -109,7 +121,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
             units=[own_unit],
         )
 
-    created = services.invitations_create(
+    created = invitations_create(
         actor=appraiser,
         survey=survey,
         unit=own_unit,
@@ -122,7 +134,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
         ("44434545443444354444", "35444434544345443454", "44544354444534444345"),
         strict=False,
     ):
-        services.response_submit_token(
+        response_submit_token(
             token=token,
             data={**_questions(levels)},
             language="vi",
@@ -133,7 +145,7 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
     Invitation.objects.filter(pk=created[3][0].pk).update(
         expires_at=timezone.now() - datetime.timedelta(days=1)
     )
-    services.survey_check(survey=survey, actor=appraiser)
+    survey_check(survey=survey, actor=appraiser)
 
     flagged = (
         Response.objects.filter(survey=survey, excluded=False)
@@ -142,14 +154,14 @@ def load_demo_survey(log: Callable[[str], None] = print) -> Survey:
         .first()
     )
     if flagged is not None:
-        services.response_decide(
+        response_decide(
             actor=appraiser,
             response=flagged,
             action="exclude",
             reason="Đối chiếu thấy phiếu trả lời qua loa (quyết định minh họa).",
         )
 
-    applied = services.survey_apply(survey=survey, actor=appraiser)
+    applied = survey_apply(survey=survey, actor=appraiser)
     valid = Response.objects.filter(survey=survey, excluded=False).count()
     log(
         f"Demo survey: {Response.objects.filter(survey=survey).count()} SYNTHETIC responses"

@@ -46,7 +46,8 @@ import pyarrow.csv as pa_csv
 from parindex.engine import Problem
 
 from .errors import ResponseFileError
-from .xlsform import SurveyForm, _cell_text
+from .xlsform import SurveyForm
+from .xlsform.sheets import cell_text
 
 # Columns parindex adds to every stored response. They start with "_" so that they can
 # never clash with a form field (the form reader reserves that prefix).
@@ -212,14 +213,14 @@ def _read_xlsx(path: Path, origin: str) -> RawResponses:
         header_cells = next(iterator, None)
         if header_cells is None:
             raise ResponseFileError([Problem(f"{origin}:1", "trang tính trống")])
-        headers = [_cell_text(value) for value in header_cells]
+        headers = [cell_text(value) for value in header_cells]
         while headers and not headers[-1]:
             headers.pop()
         _check_headers(origin, headers)
         values: list[list[str | None]] = [[] for _ in headers]
         rows: list[int] = []
         for number, cells in enumerate(iterator, start=2):
-            texts = [_cell_text(value) for value in cells[: len(headers)]]
+            texts = [cell_text(value) for value in cells[: len(headers)]]
             if not any(texts):
                 continue
             texts += [""] * (len(headers) - len(texts))
@@ -244,7 +245,7 @@ def rows_to_raw(rows: Iterable[Mapping[str, Any]], origin: str = "cơ sở dữ 
                 headers.append(key)
     columns = {
         name: pa.array(
-            [(_cell_text(row.get(name)) or None) for row in materialised], type=pa.string()
+            [(cell_text(row.get(name)) or None) for row in materialised], type=pa.string()
         )
         for name in headers
     }

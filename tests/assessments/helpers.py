@@ -17,8 +17,11 @@ import pytest
 from django.utils import timezone
 
 from parindex.accounts.models import Role, User
-from parindex.assessments import services
 from parindex.assessments.models import Assessment
+from parindex.assessments.services.entries import entry_appraise, entry_save_self
+from parindex.assessments.services.evidence import evidence_upload
+from parindex.assessments.services.publication import group_approve, period_publish
+from parindex.assessments.services.transitions import assessment_submit, assessment_transition
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
@@ -55,16 +58,14 @@ def fill_and_submit(province: dict[str, Any], unit: str = "a") -> Assessment:
     officer = users["officer_a"] if unit == "a" else users["officer_b"]
     head = users["head_a"] if unit == "a" else _head(province, unit)
     assessment = province[f"assessment_{unit}"]
-    services.entry_save_self(
-        actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"}
-    )
-    services.entry_save_self(
+    entry_save_self(actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"})
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.2",
         values={"numerator": "9", "denominator": "10"},
     )
-    services.evidence_upload(
+    evidence_upload(
         actor=officer,
         assessment=assessment,
         name=f"ke-hoach-{unit}.pdf",
@@ -72,7 +73,7 @@ def fill_and_submit(province: dict[str, Any], unit: str = "a") -> Assessment:
         node_code="1.1",
         location="tr. 2",
     )
-    services.assessment_submit(actor=head, assessment=fresh(assessment))
+    assessment_submit(actor=head, assessment=fresh(assessment))
     return fresh(assessment)
 
 
@@ -88,21 +89,21 @@ def to_appraised(province: dict[str, Any], unit: str = "a") -> Assessment:
     """Submitted, appraised without changes (2.1 entered from the data with a note), finalised."""
     appraiser = province["users"]["appraiser"]
     assessment = fill_and_submit(province, unit)
-    services.assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
-    services.entry_appraise(
+    assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
+    entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="2.1",
         values={"percent": "96"},
         comment="Số liệu một cửa tháng 11 (nhập tay)",
     )
-    services.entry_appraise(
+    entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="1.1",
         values={"value": "yes"},
     )
-    services.assessment_transition(actor=appraiser, assessment=fresh(assessment), action="finalise")
+    assessment_transition(actor=appraiser, assessment=fresh(assessment), action="finalise")
     return fresh(assessment)
 
 
@@ -110,8 +111,8 @@ def to_published(province: dict[str, Any]) -> None:
     """Both communes appraised, approved by the council and published by the administrator."""
     to_appraised(province, "a")
     to_appraised(province, "b")
-    services.group_approve(actor=province["users"]["council"], group=province["group"])
-    services.period_publish(
+    group_approve(actor=province["users"]["council"], group=province["group"])
+    period_publish(
         actor=province["users"]["admin"],
         period=province["period"],
         decision_number="15/QĐ-UBND",

@@ -11,10 +11,18 @@ import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from parindex.assessments import services
+from parindex.assessments.errors import WorkflowError
 from parindex.assessments.models import EvidenceLink, NodeEntry
 from parindex.assessments.selectors import node_events
-from parindex.assessments.services import WorkflowError
+from parindex.assessments.services.entries import entry_appraise, entry_save_self
+from parindex.assessments.services.evidence import evidence_unlink, evidence_upload
+from parindex.assessments.services.explanations import (
+    explanation_answer,
+    explanation_request,
+    explanation_send,
+)
+from parindex.assessments.services.publication import group_approve, period_publish, result_amend
+from parindex.assessments.services.transitions import assessment_transition
 from parindex.audit.models import AuditEvent
 from parindex.periods.models import PublishedResult
 
@@ -37,13 +45,13 @@ def only(events: list[AuditEvent]) -> AuditEvent:
 def test_a_self_entry_is_audited_with_old_and_new_values(open_province):
     officer = open_province["users"]["officer_a"]
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.2",
         values={"numerator": "1", "denominator": "2"},
     )
-    services.entry_save_self(
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.2",
@@ -67,7 +75,7 @@ def test_saving_unchanged_values_adds_no_event(open_province):
     officer = open_province["users"]["officer_a"]
     assessment = open_province["assessment_a"]
     for _ in range(2):
-        services.entry_save_self(
+        entry_save_self(
             actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"}
         )
     assert len(events_of(assessment, "score")) == 1
@@ -76,7 +84,7 @@ def test_saving_unchanged_values_adds_no_event(open_province):
 def test_evidence_upload_link_and_unlink_are_audited(open_province):
     officer = open_province["users"]["officer_a"]
     assessment = open_province["assessment_a"]
-    document = services.evidence_upload(
+    document = evidence_upload(
         actor=officer,
         assessment=assessment,
         name="ke-hoach.pdf",
@@ -90,7 +98,7 @@ def test_evidence_upload_link_and_unlink_are_audited(open_province):
     linked = only(events_of(assessment, "evidence"))
     assert linked.changes == {"evidence": [None, "ke-hoach.pdf tr. 2"]}
 
-    services.evidence_unlink(actor=officer, link=EvidenceLink.objects.get())
+    evidence_unlink(actor=officer, link=EvidenceLink.objects.get())
     unlinked = events_of(assessment, "evidence")[-1]
     assert unlinked.changes == {"evidence": ["ke-hoach.pdf tr. 2", None]}
     assert unlinked.actor == officer
@@ -100,8 +108,8 @@ def test_every_state_change_and_appraisal_step_is_audited(open_province):
     users = open_province["users"]
     assessment = fill_and_submit(open_province)
     appraiser = users["appraiser"]
-    services.assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
-    services.entry_appraise(
+    assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
+    entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="1.2",
@@ -109,17 +117,15 @@ def test_every_state_change_and_appraisal_step_is_audited(open_province):
         reason_code="wrong_figures",
         comment="Báo cáo ghi 6/10",
     )
-    request = services.explanation_request(
+    request = explanation_request(
         actor=appraiser,
         assessment=fresh(assessment),
         questions=[("1.2", "Vì sao 9/10?")],
         deadline=timezone.now() + datetime.timedelta(days=2),
     )
-    services.explanation_answer(
-        actor=users["officer_a"], item=request.items.get(), answer="Xem phụ lục 2"
-    )
-    services.explanation_send(actor=users["head_a"], request=request)
-    services.assessment_transition(actor=appraiser, assessment=fresh(assessment), action="finalise")
+    explanation_answer(actor=users["officer_a"], item=request.items.get(), answer="Xem phụ lục 2")
+    explanation_send(actor=users["head_a"], request=request)
+    assessment_transition(actor=appraiser, assessment=fresh(assessment), action="finalise")
 
     states = [
         (event.action, event.changes["state"], event.actor.username)
@@ -160,7 +166,7 @@ def test_approval_publication_and_amendment_are_audited(open_province):
     assert period_event.changes["decision_number"] == ["", "15/QĐ-UBND"]
     assert period_event.changes["status"] == ["open", "published"]
 
-    services.result_amend(
+    result_amend(
         actor=open_province["users"]["admin"],
         assessment=assessment,
         node_code="1.2",
@@ -196,40 +202,40 @@ def test_after_publication_nothing_but_an_amendment_changes_the_scores(open_prov
     entries_before = [model_to_dict(entry) for entry in NodeEntry.objects.order_by("pk")]
 
     attempts = [
-        lambda: services.entry_save_self(
+        lambda: entry_save_self(
             actor=users["officer_a"], assessment=assessment, node_code="1.1", values={"value": "no"}
         ),
-        lambda: services.evidence_upload(
+        lambda: evidence_upload(
             actor=users["officer_a"], assessment=assessment, name="x.pdf", stream=io.BytesIO(PDF)
         ),
-        lambda: services.entry_appraise(
+        lambda: entry_appraise(
             actor=users["appraiser"],
             assessment=assessment,
             node_code="1.2",
             values={"numerator": "1", "denominator": "10"},
             reason_code="other",
         ),
-        lambda: services.assessment_transition(
+        lambda: assessment_transition(
             actor=users["appraiser"], assessment=assessment, action="reopen"
         ),
-        lambda: services.assessment_transition(
+        lambda: assessment_transition(
             actor=users["council"], assessment=assessment, action="return_for_review", reason="x"
         ),
-        lambda: services.group_approve(actor=users["council"], group=open_province["group"]),
-        lambda: services.period_publish(
+        lambda: group_approve(actor=users["council"], group=open_province["group"]),
+        lambda: period_publish(
             actor=users["admin"],
             period=open_province["period"],
             decision_number="99/QĐ",
             decision_date=datetime.date(2026, 2, 1),
         ),
-        lambda: services.result_amend(
+        lambda: result_amend(
             actor=users["appraiser"],
             assessment=assessment,
             node_code="1.2",
             values={"numerator": "1", "denominator": "10"},
             reason="x",
         ),
-        lambda: services.result_amend(
+        lambda: result_amend(
             actor=users["admin"],
             assessment=assessment,
             node_code="1.2",
@@ -254,7 +260,7 @@ def test_an_amendment_adds_a_row_that_amends_the_old_one_which_stays_untouched(o
     )
     snapshot = model_to_dict(old)
 
-    amended = services.result_amend(
+    amended = result_amend(
         actor=open_province["users"]["admin"],
         assessment=assessment,
         node_code="1.2",
@@ -276,7 +282,7 @@ def test_an_amendment_adds_a_row_that_amends_the_old_one_which_stays_untouched(o
 def test_units_whose_rank_moves_get_an_amended_row_too(open_province):
     to_published(open_province)
     assessment_b = fresh(open_province["assessment_b"])
-    services.result_amend(
+    result_amend(
         actor=open_province["users"]["admin"],
         assessment=assessment_b,
         node_code="1.2",
@@ -296,7 +302,7 @@ def test_units_whose_rank_moves_get_an_amended_row_too(open_province):
 
 def test_appraised_results_can_still_be_reopened_before_approval(open_province):
     assessment = to_appraised(open_province)
-    services.assessment_transition(
+    assessment_transition(
         actor=open_province["users"]["appraiser"], assessment=assessment, action="reopen"
     )
     assert fresh(assessment).state == "in_appraisal"

@@ -10,9 +10,10 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from parindex.accounts.models import Role, User
-from parindex.assessments import services
+from parindex.assessments.errors import StaleEdit
 from parindex.assessments.models import NodeEntry
-from parindex.assessments.services import StaleEdit
+from parindex.assessments.services.entries import entry_appraise, entry_save_self
+from parindex.assessments.services.transitions import assessment_transition
 from parindex.audit.models import AuditEvent
 
 from .helpers import fill_and_submit, fresh, open_deadlines
@@ -29,7 +30,7 @@ def second_appraiser() -> User:
 
 def in_appraisal(province):
     assessment = fill_and_submit(province)
-    services.assessment_transition(
+    assessment_transition(
         actor=province["users"]["appraiser"], assessment=assessment, action="start_appraisal"
     )
     return fresh(assessment)
@@ -40,7 +41,7 @@ def test_the_second_save_from_the_same_version_is_refused_naming_who_changed_wha
     assessment = in_appraisal(open_province)
     loaded = NodeEntry.objects.get(assessment=assessment, node_code="1.2").version
 
-    services.entry_appraise(
+    entry_appraise(
         actor=first,
         assessment=assessment,
         node_code="1.2",
@@ -50,7 +51,7 @@ def test_the_second_save_from_the_same_version_is_refused_naming_who_changed_wha
         expected_version=loaded,
     )
     with pytest.raises(StaleEdit) as told:
-        services.entry_appraise(
+        entry_appraise(
             actor=second,
             assessment=assessment,
             node_code="1.2",
@@ -77,7 +78,7 @@ def test_saving_again_on_the_new_version_after_being_told_succeeds(open_province
     first, second = open_province["users"]["appraiser"], second_appraiser()
     assessment = in_appraisal(open_province)
     loaded = NodeEntry.objects.get(assessment=assessment, node_code="1.2").version
-    services.entry_appraise(
+    entry_appraise(
         actor=first,
         assessment=assessment,
         node_code="1.2",
@@ -85,7 +86,7 @@ def test_saving_again_on_the_new_version_after_being_told_succeeds(open_province
         expected_version=loaded,
     )
     with pytest.raises(StaleEdit):
-        services.entry_appraise(
+        entry_appraise(
             actor=second,
             assessment=assessment,
             node_code="1.2",
@@ -93,7 +94,7 @@ def test_saving_again_on_the_new_version_after_being_told_succeeds(open_province
             comment="Đã đối chiếu",
             expected_version=loaded,
         )
-    entry = services.entry_appraise(
+    entry = entry_appraise(
         actor=second,
         assessment=assessment,
         node_code="1.2",
@@ -155,14 +156,14 @@ def test_two_officers_of_a_unit_are_protected_the_same_way(client, open_province
     officer = open_province["users"]["officer_a"]
     head = open_province["users"]["head_a"]
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.2",
         values={"numerator": "1", "denominator": "2"},
     )
     with pytest.raises(StaleEdit, match="vừa được Officer A sửa"):
-        services.entry_save_self(
+        entry_save_self(
             actor=head,
             assessment=assessment,
             node_code="1.2",
@@ -186,7 +187,7 @@ def test_two_appraisers_saving_at_the_same_moment_one_wins_and_one_is_told(provi
     def save(user: User, numerator: str) -> None:
         try:
             start.wait()
-            services.entry_appraise(
+            entry_appraise(
                 actor=user,
                 assessment=fresh(assessment),
                 node_code="1.2",

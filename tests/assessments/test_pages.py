@@ -11,8 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from parindex.assessments import services
+from parindex.assessments import workflow
 from parindex.assessments.models import ExplanationRequest, NodeEntry, Notification
+from parindex.assessments.services.entries import entry_save_self, entry_set_system_value
+from parindex.assessments.services.evidence import evidence_upload
+from parindex.assessments.services.transitions import assessment_submit, assessment_transition
 from parindex.periods.models import PublishedResult
 
 from .helpers import PDF, fill_and_submit, fresh, to_appraised, to_published
@@ -147,7 +150,7 @@ def test_after_the_deadline_the_form_is_read_only_and_says_why(login, province):
 
 def test_the_head_sees_what_is_missing_before_submitting(login, open_province):
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
+    entry_save_self(
         actor=open_province["users"]["officer_a"],
         assessment=assessment,
         node_code="1.1",
@@ -166,7 +169,7 @@ def test_the_head_sees_what_is_missing_before_submitting(login, open_province):
 
 def test_the_head_submits_and_the_appraisers_are_notified(login, open_province):
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
+    entry_save_self(
         actor=open_province["users"]["officer_a"],
         assessment=assessment,
         node_code="1.2",
@@ -261,7 +264,7 @@ def test_an_appraiser_lowers_a_score_with_a_reason_through_htmx(login, open_prov
 
 def test_requesting_an_explanation_from_the_page(login, open_province):
     assessment = fill_and_submit(open_province)
-    services.assessment_transition(
+    assessment_transition(
         actor=open_province["users"]["appraiser"], assessment=assessment, action="start_appraisal"
     )
     client = login("appraiser")
@@ -439,11 +442,11 @@ def test_the_form_and_appraisal_pages_run_a_bounded_number_of_queries(login, ope
         ("1.1", {"value": "yes"}),
         ("1.2", {"numerator": "9", "denominator": "10"}),
     ):
-        services.entry_save_self(
+        entry_save_self(
             actor=officer, assessment=assessment, node_code=code, values=values, note="x"
         )
         for number in range(3):
-            services.evidence_upload(
+            evidence_upload(
                 actor=officer,
                 assessment=assessment,
                 name=f"tai-lieu-{number}.pdf",
@@ -478,7 +481,7 @@ def test_a_system_value_shows_its_source_whatever_its_provenance_holds(
 ):
     """Survey and data feeds write different provenance keys; no page may break on a missing one."""
     assessment = open_province["assessment_a"]
-    services.entry_set_system_value(
+    entry_set_system_value(
         assessment=assessment,
         node_code="2.1",
         values={"numerator": 90, "denominator": 100},
@@ -490,11 +493,11 @@ def test_a_system_value_shows_its_source_whatever_its_provenance_holds(
     assert unit_page.status_code == 200
     assert shown in text(unit_page)
 
-    services.assessment_submit(actor=open_province["users"]["head_a"], assessment=fresh(assessment))
-    services.assessment_transition(
+    assessment_submit(actor=open_province["users"]["head_a"], assessment=fresh(assessment))
+    assessment_transition(
         actor=open_province["users"]["appraiser"],
         assessment=fresh(assessment),
-        action=services.workflow.Action.START_APPRAISAL,
+        action=workflow.Action.START_APPRAISAL,
     )
     appraisal = login("appraiser").get(reverse("assessments:appraise", args=[assessment.pk]))
     assert appraisal.status_code == 200

@@ -15,9 +15,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from parindex import policy
-from parindex.assessments import services
+from parindex.assessments.errors import MissingEvidence, WorkflowError
 from parindex.assessments.models import ExplanationRequest, NodeEntry, Notification
-from parindex.assessments.services import MissingEvidence, WorkflowError
+from parindex.assessments.services.entries import entry_appraise, entry_save_self
+from parindex.assessments.services.evidence import evidence_upload
+from parindex.assessments.services.explanations import (
+    explanation_answer,
+    explanation_request,
+    explanation_send,
+)
+from parindex.assessments.services.publication import group_approve, period_publish
+from parindex.assessments.services.transitions import assessment_submit, assessment_transition
 from parindex.periods.models import PublishedResult
 
 from .helpers import PDF, TZ_NOW, fill_and_submit, fresh, to_appraised
@@ -29,7 +37,7 @@ BETWEEN_DEADLINES = datetime.datetime(2025, 12, 15, 9, tzinfo=datetime.UTC)
 
 def test_a_unit_cannot_save_after_its_deadline(province):
     with pytest.raises(WorkflowError, match=r"Đã quá hạn tự đánh giá \(10/12/2025 17:00\)"):
-        services.entry_save_self(
+        entry_save_self(
             actor=province["users"]["officer_a"],
             assessment=province["assessment_a"],
             node_code="1.1",
@@ -40,7 +48,7 @@ def test_a_unit_cannot_save_after_its_deadline(province):
 
 def test_a_unit_with_an_extension_can_still_save_when_the_others_cannot(province):
     # Commune B's extension runs to 20/12/2025 17:00; commune A's deadline passed on 10/12.
-    entry = services.entry_save_self(
+    entry = entry_save_self(
         actor=province["users"]["officer_b"],
         assessment=province["assessment_b"],
         node_code="1.2",
@@ -49,7 +57,7 @@ def test_a_unit_with_an_extension_can_still_save_when_the_others_cannot(province
     )
     assert entry.self_points == Decimal("3.5556")
     with pytest.raises(WorkflowError, match="quá hạn"):
-        services.entry_save_self(
+        entry_save_self(
             actor=province["users"]["officer_a"],
             assessment=province["assessment_a"],
             node_code="1.2",
@@ -60,7 +68,7 @@ def test_a_unit_with_an_extension_can_still_save_when_the_others_cannot(province
 
 def test_evidence_cannot_be_added_after_the_deadline_either(province):
     with pytest.raises(WorkflowError, match="quá hạn"):
-        services.evidence_upload(
+        evidence_upload(
             actor=province["users"]["officer_a"],
             assessment=province["assessment_a"],
             name="ke-hoach.pdf",
@@ -70,7 +78,7 @@ def test_evidence_cannot_be_added_after_the_deadline_either(province):
 
 
 def test_a_draft_saved_before_the_deadline_keeps_its_points_and_explanation(open_province):
-    entry = services.entry_save_self(
+    entry = entry_save_self(
         actor=open_province["users"]["officer_a"],
         assessment=open_province["assessment_a"],
         node_code="1.2",
@@ -85,7 +93,7 @@ def test_a_draft_saved_before_the_deadline_keeps_its_points_and_explanation(open
 
 def test_an_entry_that_does_not_fit_its_rule_is_refused_naming_the_box(open_province):
     with pytest.raises(WorkflowError, match=r"Mục 1.2: chưa nhập «Mẫu số \(tổng số\)»"):
-        services.entry_save_self(
+        entry_save_self(
             actor=open_province["users"]["officer_a"],
             assessment=open_province["assessment_a"],
             node_code="1.2",
@@ -98,7 +106,7 @@ def test_an_entry_that_does_not_fit_its_rule_is_refused_naming_the_box(open_prov
 
 def test_data_and_survey_nodes_are_read_only_for_units(open_province):
     with pytest.raises(WorkflowError, match=re.escape("Mục 2.1 lấy điểm từ số liệu hệ thống")):
-        services.entry_save_self(
+        entry_save_self(
             actor=open_province["users"]["officer_a"],
             assessment=open_province["assessment_a"],
             node_code="2.1",
@@ -116,14 +124,14 @@ def test_a_unit_user_cannot_touch_another_units_assessment(open_province):
 
 
 def test_only_the_head_submits(open_province):
-    services.entry_save_self(
+    entry_save_self(
         actor=open_province["users"]["officer_a"],
         assessment=open_province["assessment_a"],
         node_code="1.2",
         values={"numerator": "1", "denominator": "2"},
     )
     with pytest.raises(WorkflowError, match="Chỉ thủ trưởng đơn vị mới được gửi"):
-        services.assessment_submit(
+        assessment_submit(
             actor=open_province["users"]["officer_a"], assessment=open_province["assessment_a"]
         )
     assert fresh(open_province["assessment_a"]).state == "draft"
@@ -132,12 +140,10 @@ def test_only_the_head_submits(open_province):
 def test_submit_is_refused_with_the_list_of_nodes_missing_evidence(open_province):
     officer, head = open_province["users"]["officer_a"], open_province["users"]["head_a"]
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
-        actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"}
-    )
+    entry_save_self(actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"})
 
     with pytest.raises(MissingEvidence) as refused:
-        services.assessment_submit(actor=head, assessment=assessment)
+        assessment_submit(actor=head, assessment=assessment)
 
     assert refused.value.codes == ["1.1"]
     assert "1.1" in str(refused.value)
@@ -147,14 +153,14 @@ def test_submit_is_refused_with_the_list_of_nodes_missing_evidence(open_province
 def test_a_written_explanation_stands_in_for_missing_evidence_at_submission(open_province):
     officer, head = open_province["users"]["officer_a"], open_province["users"]["head_a"]
     assessment = open_province["assessment_a"]
-    services.entry_save_self(
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.1",
         values={"value": "yes"},
         written_explanation="Kế hoạch đang chờ ký, sẽ bổ sung.",
     )
-    services.assessment_submit(actor=head, assessment=assessment)
+    assessment_submit(actor=head, assessment=assessment)
 
     submitted = fresh(assessment)
     assert submitted.state == "submitted"
@@ -164,24 +170,22 @@ def test_a_written_explanation_stands_in_for_missing_evidence_at_submission(open
 
 def test_submit_after_the_deadline_is_refused(province):
     with pytest.raises(WorkflowError, match="quá hạn"):
-        services.assessment_submit(
-            actor=province["users"]["head_a"], assessment=province["assessment_a"]
-        )
+        assessment_submit(actor=province["users"]["head_a"], assessment=province["assessment_a"])
 
 
 def test_the_appraiser_must_give_a_reason_code_when_lowering_a_score(open_province):
     appraiser = open_province["users"]["appraiser"]
     assessment = fill_and_submit(open_province)
-    services.assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
+    assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
 
     with pytest.raises(WorkflowError, match="khác điểm tự chấm 4, cần chọn lý do điều chỉnh"):
-        services.entry_appraise(
+        entry_appraise(
             actor=appraiser,
             assessment=fresh(assessment),
             node_code="1.2",
             values={"numerator": "6", "denominator": "10"},
         )
-    entry = services.entry_appraise(
+    entry = entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="1.2",
@@ -196,8 +200,8 @@ def test_the_appraiser_must_give_a_reason_code_when_lowering_a_score(open_provin
 def test_confirming_the_units_score_needs_no_reason(open_province):
     appraiser = open_province["users"]["appraiser"]
     assessment = fill_and_submit(open_province)
-    services.assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
-    entry = services.entry_appraise(
+    assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
+    entry = entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="1.2",
@@ -209,15 +213,15 @@ def test_confirming_the_units_score_needs_no_reason(open_province):
 def test_an_appraiser_enters_a_data_value_only_with_a_note_of_its_source(open_province):
     appraiser = open_province["users"]["appraiser"]
     assessment = fill_and_submit(open_province)
-    services.assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
+    assessment_transition(actor=appraiser, assessment=assessment, action="start_appraisal")
     with pytest.raises(WorkflowError, match="cần ghi chú nguồn"):
-        services.entry_appraise(
+        entry_appraise(
             actor=appraiser,
             assessment=fresh(assessment),
             node_code="2.1",
             values={"percent": "96"},
         )
-    entry = services.entry_appraise(
+    entry = entry_appraise(
         actor=appraiser,
         assessment=fresh(assessment),
         node_code="2.1",
@@ -231,7 +235,7 @@ def test_an_appraiser_enters_a_data_value_only_with_a_note_of_its_source(open_pr
 def test_plain_transitions_cannot_skip_the_pages_that_carry_data(open_province):
     assessment = fill_and_submit(open_province)
     with pytest.raises(WorkflowError, match="có trang riêng"):
-        services.assessment_transition(
+        assessment_transition(
             actor=open_province["users"]["appraiser"],
             assessment=assessment,
             action="request_explanation",
@@ -242,10 +246,8 @@ def test_returning_a_submission_to_the_unit_needs_a_reason_and_tells_the_unit(op
     appraiser = open_province["users"]["appraiser"]
     assessment = fill_and_submit(open_province)
     with pytest.raises(WorkflowError, match="Cần ghi lý do"):
-        services.assessment_transition(
-            actor=appraiser, assessment=assessment, action="return_to_unit"
-        )
-    services.assessment_transition(
+        assessment_transition(actor=appraiser, assessment=assessment, action="return_to_unit")
+    assessment_transition(
         actor=appraiser, assessment=assessment, action="return_to_unit", reason="Thiếu mục 1.2"
     )
     assert fresh(assessment).state == "draft"
@@ -259,7 +261,7 @@ def test_returning_a_submission_to_the_unit_needs_a_reason_and_tells_the_unit(op
 
 def _in_appraisal(province):
     assessment = fill_and_submit(province)
-    services.assessment_transition(
+    assessment_transition(
         actor=province["users"]["appraiser"], assessment=assessment, action="start_appraisal"
     )
     return fresh(assessment)
@@ -270,7 +272,7 @@ def test_an_explanation_round_goes_to_the_unit_and_back(open_province):
     assessment = _in_appraisal(open_province)
     mail.outbox.clear()
 
-    request = services.explanation_request(
+    request = explanation_request(
         actor=appraiser,
         assessment=assessment,
         questions=[("1.2", "Danh sách nhiệm vụ hoàn thành ở đâu?"), ("1.1", "")],
@@ -284,9 +286,9 @@ def test_an_explanation_round_goes_to_the_unit_and_back(open_province):
 
     item = request.items.get()
     with pytest.raises(WorkflowError, match=re.escape("Còn mục chưa trả lời: 1.2")):
-        services.explanation_send(actor=officer, request=request)
-    services.explanation_answer(actor=officer, item=item, answer="Phụ lục 2 của báo cáo")
-    services.evidence_upload(
+        explanation_send(actor=officer, request=request)
+    explanation_answer(actor=officer, item=item, answer="Phụ lục 2 của báo cáo")
+    evidence_upload(
         actor=officer,
         assessment=fresh(assessment),
         name="phu-luc-2.pdf",
@@ -295,25 +297,25 @@ def test_an_explanation_round_goes_to_the_unit_and_back(open_province):
         location="Phụ lục 2",
     )
     with pytest.raises(WorkflowError, match="chỉ bổ sung tài liệu cho các mục được hỏi"):
-        services.evidence_upload(
+        evidence_upload(
             actor=officer,
             assessment=fresh(assessment),
             name="khac.pdf",
             stream=io.BytesIO(PDF + b"other"),
             node_code="1.1",
         )
-    services.explanation_send(actor=officer, request=ExplanationRequest.objects.get())
+    explanation_send(actor=officer, request=ExplanationRequest.objects.get())
 
     assert fresh(assessment).state == "explained"
     assert Notification.objects.filter(user=appraiser, message__contains="đã gửi giải trình")
     with pytest.raises(WorkflowError, match=r"đã gửi trả lời|Không thể"):
-        services.explanation_answer(actor=officer, item=item, answer="Sửa lại")
+        explanation_answer(actor=officer, item=item, answer="Sửa lại")
 
 
 def test_an_explanation_deadline_must_be_in_the_future(open_province):
     assessment = _in_appraisal(open_province)
     with pytest.raises(WorkflowError, match="đã qua"):
-        services.explanation_request(
+        explanation_request(
             actor=open_province["users"]["appraiser"],
             assessment=assessment,
             questions=[("1.2", "?")],
@@ -323,14 +325,14 @@ def test_an_explanation_deadline_must_be_in_the_future(open_province):
 
 def test_answers_after_the_explanation_deadline_are_refused(open_province):
     assessment = _in_appraisal(open_province)
-    request = services.explanation_request(
+    request = explanation_request(
         actor=open_province["users"]["appraiser"],
         assessment=assessment,
         questions=[("1.2", "Vì sao?")],
         deadline=timezone.now() + datetime.timedelta(days=1),
     )
     with pytest.raises(WorkflowError, match="Đã quá hạn giải trình"):
-        services.explanation_answer(
+        explanation_answer(
             actor=open_province["users"]["officer_a"],
             item=request.items.get(),
             answer="Trễ",
@@ -344,9 +346,7 @@ def test_answers_after_the_explanation_deadline_are_refused(open_province):
 def test_the_council_cannot_approve_a_group_with_a_unit_still_in_appraisal(open_province):
     to_appraised(open_province, "a")
     with pytest.raises(WorkflowError, match="Xã Bình Minh \\(Đang tự đánh giá\\)"):
-        services.group_approve(
-            actor=open_province["users"]["council"], group=open_province["group"]
-        )
+        group_approve(actor=open_province["users"]["council"], group=open_province["group"])
     assert fresh(open_province["assessment_a"]).state == "appraised"
 
 
@@ -354,9 +354,7 @@ def test_only_the_council_approves(open_province):
     to_appraised(open_province, "a")
     to_appraised(open_province, "b")
     with pytest.raises(WorkflowError, match="Chỉ thành viên hội đồng"):
-        services.group_approve(
-            actor=open_province["users"]["appraiser"], group=open_province["group"]
-        )
+        group_approve(actor=open_province["users"]["appraiser"], group=open_province["group"])
 
 
 def test_publication_freezes_ranked_results_with_the_decision(open_province):
@@ -364,22 +362,22 @@ def test_publication_freezes_ranked_results_with_the_decision(open_province):
     to_appraised(open_province, "b")
     admin = open_province["users"]["admin"]
     with pytest.raises(WorkflowError, match="hội đồng chưa thông qua"):
-        services.period_publish(
+        period_publish(
             actor=admin,
             period=open_province["period"],
             decision_number="15/QĐ-UBND",
             decision_date=datetime.date(2026, 1, 20),
         )
-    services.group_approve(actor=open_province["users"]["council"], group=open_province["group"])
+    group_approve(actor=open_province["users"]["council"], group=open_province["group"])
     with pytest.raises(WorkflowError, match="Cần số quyết định"):
-        services.period_publish(
+        period_publish(
             actor=admin,
             period=open_province["period"],
             decision_number=" ",
             decision_date=datetime.date(2026, 1, 20),
         )
 
-    count = services.period_publish(
+    count = period_publish(
         actor=admin,
         period=open_province["period"],
         decision_number="15/QĐ-UBND",

@@ -12,10 +12,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parindex.assessments import services
+from parindex.assessments.errors import WorkflowError
 from parindex.assessments.evidence import EvidenceRejected
 from parindex.assessments.models import EvidenceDocument, EvidenceLink
-from parindex.assessments.services import UploadedFile
+from parindex.assessments.services.evidence import (
+    UploadedFile,
+    evidence_upload,
+    evidence_upload_many,
+)
 
 from .helpers import JPG, PDF, PNG, office_file
 
@@ -40,7 +44,7 @@ def nothing_stored(db):
 
 
 def upload(province, name: str, data: bytes, **extra):
-    return services.evidence_upload(
+    return evidence_upload(
         actor=province["users"]["officer_a"],
         assessment=province["assessment_a"],
         name=name,
@@ -87,7 +91,7 @@ def test_a_file_over_the_size_limit_is_refused(open_province, settings):
         upload(open_province, "lon.pdf", big)
     # A stream that lies about its size is still cut at the limit.
     with pytest.raises(EvidenceRejected, match="vượt giới hạn 1 MB"):
-        services.evidence_upload(
+        evidence_upload(
             actor=open_province["users"]["officer_a"],
             assessment=open_province["assessment_a"],
             name="lon.pdf",
@@ -106,7 +110,7 @@ def test_the_allowed_types_are_configurable(open_province, settings):
 @pytest.mark.usefixtures("nothing_stored")
 def test_one_bad_file_in_a_batch_stores_none_of_them(open_province):
     with pytest.raises(EvidenceRejected) as refused:
-        services.evidence_upload_many(
+        evidence_upload_many(
             actor=open_province["users"]["officer_a"],
             assessment=open_province["assessment_a"],
             files=[
@@ -124,7 +128,7 @@ def test_one_bad_file_in_a_batch_stores_none_of_them(open_province):
 @pytest.mark.usefixtures("nothing_stored")
 def test_a_refusal_by_the_workflow_after_checking_stores_nothing_either(province):
     # The fixture's deadline has passed: a perfectly good file is refused too.
-    with pytest.raises(services.WorkflowError, match="quá hạn"):
+    with pytest.raises(WorkflowError, match="quá hạn"):
         upload(province, "ke-hoach.pdf", PDF)
 
 
@@ -154,7 +158,7 @@ def test_the_same_file_twice_is_stored_once_and_cited_for_two_nodes(open_provinc
     assessment = open_province["assessment_a"]
     before = stored_files()
     first = upload(open_province, "ke-hoach.pdf", PDF, location="tr. 2")
-    second = services.evidence_upload(
+    second = evidence_upload(
         actor=officer,
         assessment=assessment,
         name="ke-hoach (ban sao).pdf",
@@ -185,7 +189,7 @@ def test_an_uploaded_document_is_reused_on_another_node_from_the_page(login, ope
 
 
 def test_a_document_of_another_unit_cannot_be_cited(login, open_province):
-    document = services.evidence_upload(
+    document = evidence_upload(
         actor=open_province["users"]["officer_b"],
         assessment=open_province["assessment_b"],
         name="b.pdf",

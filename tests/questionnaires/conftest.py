@@ -22,7 +22,7 @@ from parindex.engine import FrameworkSpec, NodeSpec, build_framework
 from parindex.periods.models import AssessmentPeriod, UnitGroup
 from parindex.questionnaires.definition import form_to_json
 from parindex.questionnaires.models import Survey
-from parindex.questionnaires.services import respondent_groups_of
+from parindex.questionnaires.services.questionnaire import respondent_groups_of
 from parindex.surveys.xlsform import Choice, Question, SurveyForm, write_xlsform
 from parindex.units.models import Unit, UnitType
 

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 
 from parindex.audit.models import AuditEvent
-from parindex.questionnaires import services
+from parindex.questionnaires.errors import ImportRejected, QuestionnaireError
 from parindex.questionnaires.models import Channel, ImportBatch, Response
+from parindex.questionnaires.services.collection import response_enter
+from parindex.questionnaires.services.imports import responses_import
+from parindex.questionnaires.services.review import survey_check
 from parindex.surveys.generate_demo import CarelessShares, synthetic_export
 
 from .conftest import answers, sample_form
@@ -80,14 +83,14 @@ def test_an_officer_of_a_unit_outside_the_survey_cannot_enter_forms(as_user, mak
 def test_a_paper_form_typed_twice_is_flagged_as_a_duplicate(make_survey, place):
     survey = make_survey()
     for _ in range(2):
-        services.response_enter(
+        response_enter(
             actor=place["users"]["appraiser"],
             survey=survey,
             data={**answers(), "_unit": "A", "nhom": "dan", "_paper": "7"},
             units=[place["units"]["A"]],
         )
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     first, second = Response.objects.order_by("pk")
     assert first.flags == []
@@ -107,8 +110,8 @@ def test_an_import_with_bad_rows_writes_nothing_and_names_each_row_and_column(ma
         csv_row("u5", group=""),
     )
 
-    with pytest.raises(services.ImportRejected) as caught:
-        services.responses_import(
+    with pytest.raises(ImportRejected) as caught:
+        responses_import(
             actor=place["users"]["appraiser"], survey=survey, file_name="kobo.csv", content=content
         )
 
@@ -133,7 +136,7 @@ def test_an_import_may_skip_bad_rows_when_asked(make_survey, place):
     survey = make_survey()
     content = export_bytes(csv_row("u1"), csv_row("u2", level="7"), csv_row("u3", group="dn"))
 
-    outcome = services.responses_import(
+    outcome = responses_import(
         actor=place["users"]["appraiser"],
         survey=survey,
         file_name="kobo.csv",
@@ -155,11 +158,11 @@ def test_an_import_may_skip_bad_rows_when_asked(make_survey, place):
 def test_reimporting_a_cumulative_export_adds_only_the_new_submissions(make_survey, place):
     survey = make_survey()
     actor = place["users"]["appraiser"]
-    services.responses_import(
+    responses_import(
         actor=actor, survey=survey, file_name="a.csv", content=export_bytes(csv_row("u1"))
     )
 
-    outcome = services.responses_import(
+    outcome = responses_import(
         actor=actor,
         survey=survey,
         file_name="b.csv",
@@ -174,18 +177,18 @@ def test_the_same_file_is_not_imported_twice(make_survey, place):
     survey = make_survey()
     actor = place["users"]["appraiser"]
     content = export_bytes(csv_row("u1"))
-    services.responses_import(actor=actor, survey=survey, file_name="a.csv", content=content)
+    responses_import(actor=actor, survey=survey, file_name="a.csv", content=content)
 
-    with pytest.raises(services.QuestionnaireError, match="tệp này đã được nhập lúc"):
-        services.responses_import(actor=actor, survey=survey, file_name="a.csv", content=content)
+    with pytest.raises(QuestionnaireError, match="tệp này đã được nhập lúc"):
+        responses_import(actor=actor, survey=survey, file_name="a.csv", content=content)
 
 
 def test_a_file_missing_a_scored_column_is_refused_at_its_header(make_survey, place):
     survey = make_survey()
     content = b"_uuid,chung/don_vi,chung/nhom\nu1,A,dan\n"
 
-    with pytest.raises(services.QuestionnaireError) as caught:
-        services.responses_import(
+    with pytest.raises(QuestionnaireError) as caught:
+        responses_import(
             actor=place["users"]["appraiser"], survey=survey, file_name="x.csv", content=content
         )
 
@@ -200,7 +203,7 @@ def test_a_generated_kobo_export_imports_completely(make_survey, place):
     buffer = io.BytesIO()
     pa_csv.write_csv(table, buffer)
 
-    outcome = services.responses_import(
+    outcome = responses_import(
         actor=place["users"]["appraiser"],
         survey=survey,
         file_name="kobo.csv",

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parindex.questionnaires import services
 from parindex.questionnaires.models import Invitation, SamplingTarget
+from parindex.questionnaires.services.review import survey_check
+from parindex.questionnaires.services.targets import TargetRow, targets_save
 
 from .conftest import add_response
 
@@ -23,7 +24,7 @@ def survey(make_survey, place):
     for code in ("A", "B"):
         for _ in range(3):
             add_response(survey, place["units"][code])
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
     return survey
 
 
@@ -70,10 +71,10 @@ def test_targets_are_edited_in_a_grid_and_bad_numbers_are_named(as_user, survey,
 
 
 def test_the_progress_page_shows_targets_and_margins(as_user, survey, place):
-    services.targets_save(
+    targets_save(
         actor=place["users"]["admin"],
         survey=survey,
-        rows=[services.TargetRow(place["units"]["A"], "dan", 6)],
+        rows=[TargetRow(place["units"]["A"], "dan", 6)],
     )
 
     text = (
@@ -159,7 +160,7 @@ def test_a_page_costs_the_same_queries_for_more_responses(as_user, survey, place
         client.get(url)
     for _ in range(20):
         add_response(survey, place["units"]["C"])
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     with CaptureQueriesContext(connection) as many:
         client.get(url)

@@ -9,14 +9,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parindex.questionnaires import services
 from parindex.questionnaires.models import Channel, Invitation, Response
+from parindex.questionnaires.services.collection import (
+    invitations_create,
+    public_source_hash,
+    token_hash,
+)
 
 from .conftest import answers
 
 
 def invite(survey, place, count=1, days=10, group="dan"):
-    return services.invitations_create(
+    return invitations_create(
         actor=place["users"]["appraiser"],
         survey=survey,
         unit=place["units"]["A"],
@@ -48,7 +52,7 @@ def test_a_token_is_stored_only_as_its_hash(make_survey, place):
     stored = Invitation.objects.get(pk=invitation.pk)
 
     assert token not in (stored.token_hash, stored.hint)
-    assert stored.token_hash == services.token_hash(token)
+    assert stored.token_hash == token_hash(token)
     assert len(token) >= 32
 
 
@@ -161,7 +165,7 @@ def test_the_open_link_stores_no_address_only_a_salted_hash(client, make_survey,
     assert response.source_hash
     assert "10.1.2.3" not in response.source_hash
     assert "10.1.2.3" not in str(response.answers)
-    assert response.source_hash == services.public_source_hash(survey, "10.1.2.3", "")
+    assert response.source_hash == public_source_hash(survey, "10.1.2.3", "")
 
 
 def test_a_filled_honeypot_is_thanked_and_ignored(client, make_survey, place):

@@ -19,8 +19,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parindex.questionnaires import services
 from parindex.questionnaires.models import Response
+from parindex.questionnaires.services.collection import invitations_create
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,7 @@ def test_the_public_form_works_on_a_phone_sized_screen(
     shots: Path,
 ) -> None:
     survey = make_survey()
-    [(_, token)] = services.invitations_create(
+    [(_, token)] = invitations_create(
         actor=place["users"]["appraiser"],
         survey=survey,
         unit=place["units"]["A"],

@@ -13,16 +13,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parindex.audit.models import AuditEvent
-from parindex.questionnaires import services
 from parindex.questionnaires.definition import form_from_json, form_to_json
+from parindex.questionnaires.errors import QuestionnaireError
 from parindex.questionnaires.models import Survey, SurveyState
+from parindex.questionnaires.services.collection import response_enter
+from parindex.questionnaires.services.questionnaire import (
+    survey_create,
+    survey_replace_form,
+    survey_transition,
+    survey_update,
+)
 from parindex.surveys.xlsform import Question, read_xlsform
 
 from .conftest import answers, form_bytes, sample_form
 
 
 def create(place, content, name="phieu.xlsx", replace_units=False):
-    return services.survey_create(
+    return survey_create(
         actor=place["users"]["appraiser"],
         period=place["period"],
         framework=place["framework"],
@@ -65,7 +72,7 @@ def test_a_question_on_a_node_the_framework_does_not_score_by_survey_is_refused_
     questions = [replace(q, node="1.1") if q.name == "q2" else q for q in form.questions]
     content = form_bytes(replace(form, questions=tuple(questions)), tmp_path, "sai-node.xlsx")
 
-    with pytest.raises(services.QuestionnaireError) as caught:
+    with pytest.raises(QuestionnaireError) as caught:
         create(place, content, name="sai-node.xlsx")
 
     assert [str(p) for p in caught.value.problems] == [
@@ -81,7 +88,7 @@ def test_xlsform_errors_name_the_uploaded_file_sheet_and_cell(place, tmp_path):
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    with pytest.raises(services.QuestionnaireError) as caught:
+    with pytest.raises(QuestionnaireError) as caught:
         create(place, buffer.getvalue(), name="Bieu mau.xlsx")
 
     assert any(
@@ -93,7 +100,7 @@ def test_xlsform_errors_name_the_uploaded_file_sheet_and_cell(place, tmp_path):
 def test_unit_codes_the_period_does_not_have_are_refused_unless_replaced(place, tmp_path):
     content = form_bytes(sample_form(units=("A", "X9")), tmp_path)
 
-    with pytest.raises(services.QuestionnaireError) as caught:
+    with pytest.raises(QuestionnaireError) as caught:
         create(place, content)
     survey, _ = create(place, content, replace_units=True)
 
@@ -128,15 +135,15 @@ def test_the_exported_form_reads_back_equal(as_user, make_survey):
 
 def test_the_form_cannot_be_replaced_once_responses_exist(make_survey, place, tmp_path):
     survey = make_survey()
-    services.response_enter(
+    response_enter(
         actor=place["users"]["appraiser"],
         survey=survey,
         data={**answers(), "_unit": "A", "nhom": "dan"},
         units=[place["units"]["A"]],
     )
 
-    with pytest.raises(services.QuestionnaireError, match="đã có 1 phiếu trả lời"):
-        services.survey_replace_form(
+    with pytest.raises(QuestionnaireError, match="đã có 1 phiếu trả lời"):
+        survey_replace_form(
             actor=place["users"]["appraiser"],
             survey=survey,
             file_name="moi.xlsx",
@@ -173,9 +180,9 @@ def test_a_survey_opens_closes_and_reopens_with_an_audit_trail(make_survey, plac
     actor = place["users"]["admin"]
 
     for state in ("open", "closed", "open"):
-        services.survey_transition(actor=actor, survey=survey, state=state)
-    with pytest.raises(services.QuestionnaireError, match="Không chuyển được"):
-        services.survey_transition(actor=actor, survey=survey, state="draft")
+        survey_transition(actor=actor, survey=survey, state=state)
+    with pytest.raises(QuestionnaireError, match="Không chuyển được"):
+        survey_transition(actor=actor, survey=survey, state="draft")
 
     changes = list(
         AuditEvent.objects.filter(action="state").order_by("id").values_list("changes", flat=True)
@@ -190,11 +197,9 @@ def test_a_survey_opens_closes_and_reopens_with_an_audit_trail(make_survey, plac
 def test_the_confidence_level_is_one_of_the_offered_ones(make_survey, place):
     survey = make_survey()
 
-    services.survey_update(actor=place["users"]["admin"], survey=survey, confidence=Decimal("0.99"))
+    survey_update(actor=place["users"]["admin"], survey=survey, confidence=Decimal("0.99"))
     with pytest.raises(Exception, match=r"confidence|lựa chọn"):
-        services.survey_update(
-            actor=place["users"]["admin"], survey=survey, confidence=Decimal("0.5")
-        )
+        survey_update(actor=place["users"]["admin"], survey=survey, confidence=Decimal("0.5"))
 
     survey.refresh_from_db()
     assert survey.confidence == Decimal("0.99")
@@ -223,8 +228,8 @@ def test_a_framework_no_group_of_the_period_uses_is_refused(place, tmp_path):
     )
     framework_publish(actor=place["users"]["admin"], framework=other)
 
-    with pytest.raises(services.QuestionnaireError, match="không có nhóm đơn vị nào"):
-        services.survey_create(
+    with pytest.raises(QuestionnaireError, match="không có nhóm đơn vị nào"):
+        survey_create(
             actor=place["users"]["appraiser"],
             period=place["period"],
             framework=other,

@@ -12,8 +12,12 @@ from django.urls import reverse
 
 from parindex.assessments.models import NodeEntry
 from parindex.audit.models import AuditEvent
-from parindex.questionnaires import selectors, services
+from parindex.questionnaires import selectors
+from parindex.questionnaires.errors import QuestionnaireError
 from parindex.questionnaires.models import SamplingTarget
+from parindex.questionnaires.services.feed import survey_apply
+from parindex.questionnaires.services.review import response_decide, survey_check
+from parindex.questionnaires.services.targets import TargetRow, targets_import_csv, targets_save
 
 from .conftest import add_response, answers
 
@@ -78,7 +82,7 @@ def test_a_wider_confidence_level_gives_a_wider_interval(scored):
 
 def test_excluded_responses_do_not_count(scored, place):
     first_business = scored.responses.filter(respondent_group="dn").first()
-    services.response_decide(
+    response_decide(
         actor=place["users"]["appraiser"],
         response=first_business,
         action="exclude",
@@ -116,15 +120,15 @@ def test_a_unit_user_sees_only_their_own_unit(as_user, scored):
 
 def test_progress_counts_valid_responses_against_targets_with_a_margin_of_error(scored, place):
     unit_a = place["units"]["A"]
-    services.targets_save(
+    targets_save(
         actor=place["users"]["appraiser"],
         survey=scored,
         rows=[
-            services.TargetRow(unit_a, "dan", 8),
-            services.TargetRow(unit_a, "dn", 2, population=40),
+            TargetRow(unit_a, "dan", 8),
+            TargetRow(unit_a, "dn", 2, population=40),
         ],
     )
-    services.survey_check(survey=scored)
+    survey_check(survey=scored)
 
     [unit] = selectors.survey_progress(scored, [unit_a])
 
@@ -142,14 +146,14 @@ def test_progress_counts_valid_responses_against_targets_with_a_margin_of_error(
 def test_targets_import_from_csv_names_bad_rows(scored, place):
     content = "unit,respondent_group,target,population\nA,dan,30,\nQ,dan,5,\nB,nguoi_la,5,\n"
 
-    with pytest.raises(services.QuestionnaireError) as caught:
-        services.targets_import_csv(
+    with pytest.raises(QuestionnaireError) as caught:
+        targets_import_csv(
             actor=place["users"]["appraiser"],
             survey=scored,
             file_name="chi-tieu.csv",
             content=content.encode(),
         )
-    changed = services.targets_import_csv(
+    changed = targets_import_csv(
         actor=place["users"]["appraiser"],
         survey=scored,
         file_name="chi-tieu.csv",
@@ -189,7 +193,7 @@ def test_the_anonymised_export_has_no_ids_sources_times_or_personal_answers(scor
 
 
 def test_applying_writes_the_survey_nodes_of_each_assessment_with_provenance(scored, place):
-    outcome = services.survey_apply(survey=scored, actor=place["users"]["appraiser"])
+    outcome = survey_apply(survey=scored, actor=place["users"]["appraiser"])
 
     assert outcome.applied == ["Xã An Bình", "Xã Cát Tiên"]
     assert outcome.without_responses == ["Xã Bình Minh"]
@@ -219,7 +223,7 @@ def test_applying_refuses_approved_and_published_assessments(scored, place):
     assessment.state = "approved"
     assessment.save()
 
-    outcome = services.survey_apply(survey=scored, actor=place["users"]["appraiser"])
+    outcome = survey_apply(survey=scored, actor=place["users"]["appraiser"])
 
     assert outcome.locked == ["Xã An Bình"]
     assert outcome.applied == ["Xã Cát Tiên"]

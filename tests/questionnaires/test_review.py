@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 
 from parindex.audit.models import AuditEvent
-from parindex.questionnaires import selectors, services
+from parindex.questionnaires import selectors
+from parindex.questionnaires.errors import QuestionnaireError
 from parindex.questionnaires.models import Response, ResponseReview
+from parindex.questionnaires.services.review import response_decide, survey_check
 
 from .conftest import TZ, add_response, answers
 
@@ -31,7 +33,7 @@ def test_a_copy_of_a_submission_is_flagged_and_excluded(survey, place):
     first = add_response(survey, place["units"]["A"], submission_id="uuid-1")
     copy = add_response(survey, place["units"]["A"], submission_id="uuid-1", at=T0.replace(hour=10))
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     assert rules_of(first) == []
     assert rules_of(copy) == ["duplicate_submission"]
@@ -45,7 +47,7 @@ def test_the_same_answers_from_one_source_soon_after_are_flagged(survey, place):
     again = add_response(survey, unit, source="s1", at=T0 + datetime.timedelta(minutes=5))
     later = add_response(survey, unit, source="s1", at=T0 + datetime.timedelta(hours=3))
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     assert rules_of(first) == []
     assert rules_of(later) == []
@@ -61,7 +63,7 @@ def test_one_source_repeating_a_pattern_across_units_is_flagged_for_review(surve
         for code, m in (("A", 0), ("B", 10), ("C", 20))
     ]
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     assert all(rules_of(response) == ["repeated_pattern"] for response in sent)
     assert not any(response.excluded for response in sent)  # a review flag, not an exclusion
@@ -71,7 +73,7 @@ def test_one_answer_to_every_scale_question_is_flagged_for_review(survey, place)
     liner = add_response(survey, place["units"]["A"], values=answers("5"))
     varied = add_response(survey, place["units"]["A"])
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     assert rules_of(liner) == ["straight_lining"]
     assert not liner.excluded
@@ -82,7 +84,7 @@ def test_a_form_completed_too_fast_is_excluded(survey, place):
     fast = add_response(survey, place["units"]["C"], seconds=8)  # 8 choices (with unit, group)
     steady = add_response(survey, place["units"]["C"], seconds=90)
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     assert rules_of(fast) == ["too_fast"]
     assert fast.excluded
@@ -93,9 +95,9 @@ def test_a_form_completed_too_fast_is_excluded(survey, place):
 def test_exclusion_is_audited_and_reversible_and_deletes_nothing(survey, place):
     response = add_response(survey, place["units"]["A"])
     appraiser = place["users"]["appraiser"]
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
-    services.response_decide(
+    response_decide(
         actor=appraiser, response=response, action="exclude", reason="Phiếu ghi sai đơn vị"
     )
     response.refresh_from_db()
@@ -103,7 +105,7 @@ def test_exclusion_is_audited_and_reversible_and_deletes_nothing(survey, place):
     assert response.status_basis == "appraiser"
     assert selectors.survey_results(survey).valid == 0
 
-    services.response_decide(
+    response_decide(
         actor=appraiser, response=response, action="reinstate", reason="Đã xác minh lại"
     )
     response.refresh_from_db()
@@ -124,15 +126,15 @@ def test_exclusion_is_audited_and_reversible_and_deletes_nothing(survey, place):
 
 def test_a_decision_outlives_a_new_integrity_check(survey, place):
     fast = add_response(survey, place["units"]["C"], seconds=5)
-    services.survey_check(survey=survey)
-    services.response_decide(
+    survey_check(survey=survey)
+    response_decide(
         actor=place["users"]["appraiser"],
         response=fast,
         action="reinstate",
         reason="Phiếu giấy nhập nhanh, đã đối chiếu",
     )
 
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
 
     fast.refresh_from_db()
     assert rules_of(fast) == ["too_fast"]
@@ -144,17 +146,17 @@ def test_a_decision_needs_a_reason_and_must_change_something(survey, place):
     response = add_response(survey, place["units"]["A"])
     appraiser = place["users"]["appraiser"]
 
-    with pytest.raises(services.QuestionnaireError, match="cần ghi lý do"):
-        services.response_decide(actor=appraiser, response=response, action="exclude", reason=" ")
-    with pytest.raises(services.QuestionnaireError, match="đang được tính"):
-        services.response_decide(actor=appraiser, response=response, action="reinstate", reason="x")
+    with pytest.raises(QuestionnaireError, match="cần ghi lý do"):
+        response_decide(actor=appraiser, response=response, action="exclude", reason=" ")
+    with pytest.raises(QuestionnaireError, match="đang được tính"):
+        response_decide(actor=appraiser, response=response, action="reinstate", reason="x")
 
     assert not ResponseReview.objects.exists()
 
 
 def test_review_decisions_cannot_be_edited_or_deleted(survey, place):
     response = add_response(survey, place["units"]["A"])
-    services.response_decide(
+    response_decide(
         actor=place["users"]["appraiser"], response=response, action="exclude", reason="Sai"
     )
     review = ResponseReview.objects.get()
@@ -169,7 +171,7 @@ def test_review_decisions_cannot_be_edited_or_deleted(survey, place):
 def test_the_review_page_filters_by_rule_and_the_detail_page_decides(as_user, survey, place):
     fast = add_response(survey, place["units"]["C"], seconds=5)
     add_response(survey, place["units"]["A"])
-    services.survey_check(survey=survey)
+    survey_check(survey=survey)
     client = as_user("appraiser")
 
     listing = client.get(reverse("questionnaires:review", args=[survey.pk]), {"rule": "too_fast"})

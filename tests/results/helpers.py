@@ -22,6 +22,7 @@ from django.core.cache import cache
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.periods.models import PublishedResult
 from parindex.results import selectors
+from parindex.results.selectors import page_versions
 from parindex.units.models import Unit
 
 A_TOTAL = Decimal("5.5556")
@@ -33,7 +34,7 @@ def _fresh_caches(monkeypatch):
     """Live results, page versions and page bodies are cached per process by ids and counts,
     which test databases reuse (and these tests rewrite published rows in place, which the
     app never does); pages here must show a change at once, not up to 2 seconds later."""
-    monkeypatch.setattr(selectors, "VERSION_TTL_SECONDS", 0)
+    monkeypatch.setattr(page_versions, "VERSION_TTL_SECONDS", 0)
     selectors.clear_live_cache()
     cache.clear()
     yield

@@ -11,6 +11,7 @@ from django.urls import reverse
 from parindex import policy
 from parindex.periods.models import PublishedResult, UnitGroup
 from parindex.results import selectors
+from parindex.results.selectors import page_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,7 @@ def test_a_cached_ranking_shows_a_new_entry_at_once(scored, login):
 
 
 def test_a_page_version_is_reused_for_a_moment_without_querying_again(scored, monkeypatch):
-    monkeypatch.setattr(selectors, "VERSION_TTL_SECONDS", 60)
+    monkeypatch.setattr(page_versions, "VERSION_TTL_SECONDS", 60)
     group = scored["group"]
     sees_last_year = policy.may_view_previous_year(scored["users"]["appraiser"], group.period)
     first = selectors.page_version(group, sees_last_year)
@@ -171,6 +172,6 @@ def test_a_page_version_is_reused_for_a_moment_without_querying_again(scored, mo
         again = selectors.page_version(group, sees_last_year)
     assert again == first
     assert len(queries.captured_queries) == 1  # last year's period
-    monkeypatch.setattr(selectors, "VERSION_TTL_SECONDS", 0)
+    monkeypatch.setattr(page_versions, "VERSION_TTL_SECONDS", 0)
     scored["assessment_a"].entries.filter(node_code="1.2").delete()
     assert selectors.page_version(group, sees_last_year) != first

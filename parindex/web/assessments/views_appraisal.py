@@ -17,7 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parindex.assessments import services, workflow
+from parindex.assessments import workflow
+from parindex.assessments.errors import StaleEdit, WorkflowError
 from parindex.assessments.forms import (
     AmendmentForm,
     AppraisalForm,
@@ -26,17 +27,30 @@ from parindex.assessments.forms import (
     PublishForm,
     TransitionForm,
 )
-from parindex.assessments.models import Assessment, GroupApproval
+from parindex.assessments.models import Assessment
+from parindex.assessments.publication_selectors import (
+    group_summary,
+    publication_periods,
+    publication_ready,
+    published_rows,
+    state_counts,
+)
 from parindex.assessments.selectors import (
     NodeRow,
-    QueueRow,
     Sheet,
     assessment_sheet,
     dom_id,
     leaf_sheet,
     queue_rows,
 )
-from parindex.assessments.services import PLAIN_ACTIONS, StaleEdit, WorkflowError
+from parindex.assessments.services import explanations as explanation_services
+from parindex.assessments.services.entries import entry_appraise
+from parindex.assessments.services.publication import group_approve, period_publish, result_amend
+from parindex.assessments.services.transitions import (
+    PLAIN_ACTIONS,
+    REASON_REQUIRED,
+    assessment_transition,
+)
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
 from parindex.policy import (
     appraisal_edit_state,
@@ -70,13 +84,6 @@ def _chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
     )
 
 
-def _state_counts(rows: list[QueueRow]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.state_label] = counts.get(row.state_label, 0) + 1
-    return sorted(counts.items())
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Every unit of one group of one period: state, self and appraised totals."""
@@ -95,7 +102,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "group": group,
             "rows": rows,
-            "counts": _state_counts(rows),
+            "counts": state_counts(rows),
             "appraisable": [
                 state.value for state in (*workflow.APPRAISER_EDITABLE, workflow.State.SUBMITTED)
             ],
@@ -138,7 +145,7 @@ def _appraisal_context(
         "editable": editable,
         "state_label": workflow.STATE_LABELS[workflow.State(assessment.state)],
         "plain_actions": [
-            (action.value, workflow.ACTION_LABELS[action], action in services.REASON_REQUIRED)
+            (action.value, workflow.ACTION_LABELS[action], action in REASON_REQUIRED)
             for action in actions
             if action in PLAIN_ACTIONS
         ],
@@ -172,7 +179,7 @@ def appraise_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     else:
         data = form.cleaned_data
         try:
-            services.entry_appraise(
+            entry_appraise(
                 actor=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
                 node_code=node.code,
@@ -235,7 +242,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_ever(request.user, action):
         raise PermissionDenied
     try:
-        services.assessment_transition(
+        assessment_transition(
             actor=request.user,  # type: ignore[arg-type]
             assessment=assessment,
             action=action,
@@ -273,7 +280,7 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.explanation_request(
+            round_ = explanation_services.explanation_request(
                 actor=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
                 questions=form.questions(),
@@ -309,25 +316,6 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the council ---------------------------------------------------------------------------
 
 
-def _group_summary(group: UnitGroup) -> dict[str, Any]:
-    # Best first, as the council reads a ranking; units without an assessment last.
-    rows = sorted(
-        queue_rows(group),
-        key=lambda row: (row.rank is None, row.rank or 0, row.unit_name),
-    )
-    states = {row.assessment.state if row.assessment else "" for row in rows}
-    ready = bool(rows) and states <= {workflow.State.APPRAISED, workflow.State.APPROVED}
-    return {
-        "group": group,
-        "rows": rows,
-        "counts": _state_counts(rows),
-        "ready": ready and workflow.State.APPRAISED in states,
-        "approved": bool(rows) and states == {workflow.State.APPROVED},
-        "published": bool(rows) and states == {workflow.State.PUBLISHED},
-        "approval": GroupApproval.objects.filter(group=group).select_related("approved_by").first(),
-    }
-
-
 @login_required
 def council(request: HttpRequest) -> HttpResponse:
     """The period's unit groups and how far each is from the council's approval."""
@@ -340,7 +328,7 @@ def council(request: HttpRequest) -> HttpResponse:
         {
             "periods": AssessmentPeriod.objects.all(),
             "period": period,
-            "summaries": [_group_summary(group) for group in groups],
+            "summaries": [group_summary(group) for group in groups],
             "may_approve": can(request.user, "assessments.approve"),
         },
     )
@@ -360,7 +348,7 @@ def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
         if form.is_valid():
             url = reverse("assessments:group_review", args=[group.pk])
             try:
-                services.group_approve(
+                group_approve(
                     actor=request.user,  # type: ignore[arg-type]
                     group=group,
                     note=form.cleaned_data["note"],
@@ -370,7 +358,7 @@ def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
             return done(
                 request, url, _("Hội đồng đã thông qua kết quả nhóm %(name)s.") % {"name": group}
             )
-    summary = _group_summary(group)
+    summary = group_summary(group)
     return render(
         request,
         "assessments/group_review.html",
@@ -389,18 +377,7 @@ def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
 @login_required
 def publication_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessments.publish")
-    periods = []
-    for period in AssessmentPeriod.objects.prefetch_related("groups"):
-        states = list(Assessment.objects.filter(period=period).values_list("state", flat=True))
-        periods.append(
-            {
-                "period": period,
-                "total": len(states),
-                "approved": states.count(workflow.State.APPROVED),
-                "published": period.status == PeriodStatus.PUBLISHED,
-            }
-        )
-    return render(request, "assessments/publication_list.html", {"periods": periods})
+    return render(request, "assessments/publication_list.html", {"periods": publication_periods()})
 
 
 @login_required
@@ -413,7 +390,7 @@ def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.period_publish(
+            count = period_publish(
                 actor=request.user,  # type: ignore[arg-type]
                 period=period,
                 decision_number=form.cleaned_data["decision_number"],
@@ -427,21 +404,7 @@ def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
                 reverse("assessments:publish", args=[period.pk]),
                 _("Đã công bố kết quả của %(count)s đơn vị.") % {"count": count},
             )
-    groups = [_group_summary(group) for group in period.groups.select_related("framework")]
-    assessments = dict(Assessment.objects.filter(period=period).values_list("unit_id", "pk"))
-    amended_ids = set(
-        PublishedResult.objects.filter(period=period, amends__isnull=False).values_list(
-            "amends_id", flat=True
-        )
-    )
-    published = [
-        {
-            "row": row,
-            "assessment_pk": assessments.get(row.unit_id),
-            "amended": row.pk in amended_ids,
-        }
-        for row in PublishedResult.objects.filter(period=period).select_related("unit", "group")
-    ]
+    is_published = period.status == PeriodStatus.PUBLISHED
     return render(
         request,
         "assessments/publish.html",
@@ -449,10 +412,13 @@ def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
             "period": period,
             "form": form,
             "error": error,
-            "groups": groups,
-            "ready": bool(groups) and all(g["approved"] for g in groups if g["rows"]),
-            "is_published": period.status == PeriodStatus.PUBLISHED,
-            "published": published,
+            # The groups' tables before publication, the published rows after.
+            "groups": []
+            if is_published
+            else [group_summary(group) for group in period.groups.select_related("framework")],
+            "ready": publication_ready(period),
+            "is_published": is_published,
+            "published": published_rows(period) if is_published else [],
         },
         status=INVALID if error else 200,
     )
@@ -483,7 +449,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 error = _("Nhập giá trị mới của mục.")
             else:
                 try:
-                    amended = services.result_amend(
+                    amended = result_amend(
                         actor=request.user,  # type: ignore[arg-type]
                         assessment=assessment,
                         node_code=row.code,

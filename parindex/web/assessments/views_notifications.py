@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from parindex.assessments import services
 from parindex.assessments.models import Notification
+from parindex.assessments.services.notifications import notification_read, notifications_read_all
 from parindex.policy import notification_for
 
 
@@ -29,7 +29,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = notification_for(request.user, pk)  # type: ignore[arg-type]
-    services.notification_read(user=request.user, notification=notification)  # type: ignore[arg-type]
+    notification_read(user=request.user, notification=notification)  # type: ignore[arg-type]
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -39,5 +39,5 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_read_all(user=request.user)  # type: ignore[arg-type]
+    notifications_read_all(user=request.user)  # type: ignore[arg-type]
     return redirect("assessments:notifications")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex.assessments import services, workflow
+from parindex.assessments import workflow
+from parindex.assessments.errors import StaleEdit, WorkflowError
 from parindex.assessments.evidence import EvidenceRejected, max_bytes
 from parindex.assessments.forms import (
     AnswerForm,
@@ -44,9 +45,13 @@ from parindex.assessments.selectors import (
     open_explanation,
     preview,
     self_progress,
+    unit_deadline,
     unit_documents,
 )
-from parindex.assessments.services import StaleEdit, UploadedFile, WorkflowError
+from parindex.assessments.services import evidence as evidence_services
+from parindex.assessments.services import explanations as explanation_services
+from parindex.assessments.services.entries import entry_save_self
+from parindex.assessments.services.transitions import assessment_open, assessment_submit
 from parindex.periods.models import PeriodStatus, UnitGroup
 from parindex.policy import (
     assessment_for,
@@ -77,7 +82,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     )
     current = next((g for g in groups if g.period.status != PeriodStatus.PUBLISHED), None)
     if current is not None:
-        services.assessment_open(period=current.period, unit=unit)
+        assessment_open(period=current.period, unit=unit)
     existing = {
         assessment.period_id: assessment
         for assessment in Assessment.objects.filter(unit=unit).select_related("group", "period")
@@ -89,7 +94,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
         deadline = None
         if assessment is not None:
             progress = self_progress(engine_for_group(group), entries_of(assessment))
-            deadline = services.unit_deadline(assessment)
+            deadline = unit_deadline(assessment)
         cards.append(
             {"group": group, "assessment": assessment, "progress": progress, "deadline": deadline}
         )
@@ -125,7 +130,7 @@ def _self_context(request: HttpRequest, assessment: Assessment, sheet: Sheet) ->
         "editable": editable,
         "lock_reason": lock_reason,
         "progress": progress,
-        "deadline": services.unit_deadline(assessment),
+        "deadline": unit_deadline(assessment),
         "documents": list(unit_documents(assessment)),
         "max_upload": max_bytes(),
         "actions": state_actions(request.user, assessment),
@@ -180,7 +185,7 @@ def entry_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         status = INVALID
     else:
         try:
-            services.entry_save_self(
+            entry_save_self(
                 actor=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
                 node_code=node.code,
@@ -238,9 +243,9 @@ def entry_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
-def _uploaded(request: HttpRequest) -> list[UploadedFile]:
+def _uploaded(request: HttpRequest) -> list[evidence_services.UploadedFile]:
     return [
-        UploadedFile(upload.name or "", upload, upload.size)
+        evidence_services.UploadedFile(upload.name or "", upload, upload.size)
         for upload in request.FILES.getlist("files")
     ]
 
@@ -257,7 +262,7 @@ def evidence_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         status = INVALID
     else:
         try:
-            documents = services.evidence_upload_many(
+            documents = evidence_services.evidence_upload_many(
                 actor=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
                 files=_uploaded(request),
@@ -317,7 +322,7 @@ def evidence_link(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         error, status = _("Chọn một tài liệu đã tải lên của đơn vị."), INVALID
     else:
         try:
-            services.evidence_link(
+            evidence_services.evidence_link(
                 actor=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
                 node_code=node.code,
@@ -344,7 +349,7 @@ def evidence_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
     code = link.entry.node_code
     error, saved, status = "", "", 200
     try:
-        services.evidence_unlink(actor=request.user, link=link)  # type: ignore[arg-type]
+        evidence_services.evidence_unlink(actor=request.user, link=link)  # type: ignore[arg-type]
         saved = _("Đã gỡ «%(name)s» khỏi mục.") % {"name": link.document.original_name}
     except WorkflowError as refused:
         error, status = str(refused), INVALID
@@ -372,7 +377,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.SUBMIT)
     if request.method == "POST":
         try:
-            services.assessment_submit(actor=request.user, assessment=assessment)  # type: ignore[arg-type]
+            assessment_submit(actor=request.user, assessment=assessment)  # type: ignore[arg-type]
         except WorkflowError as refused:
             return done(
                 request, reverse("assessments:submit", args=[assessment.pk]), error=str(refused)
@@ -401,7 +406,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "unanswered": unanswered,
             "may_submit": may_submit and not missing,
             "lock_reason": lock_reason,
-            "deadline": services.unit_deadline(assessment),
+            "deadline": unit_deadline(assessment),
         },
     )
 
@@ -514,7 +519,7 @@ def explanation_answer(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
         error, status = _("Hãy viết câu trả lời."), INVALID
     else:
         try:
-            services.explanation_answer(
+            explanation_services.explanation_answer(
                 actor=request.user,  # type: ignore[arg-type]
                 item=item,
                 answer=form.cleaned_data["answer"],
@@ -544,7 +549,7 @@ def explanation_send(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
     round_ = _request_or_404(assessment, request_pk)
     url = reverse("assessments:explanation", args=[assessment.pk, round_.pk])
     try:
-        services.explanation_send(actor=request.user, request=round_)  # type: ignore[arg-type]
+        explanation_services.explanation_send(actor=request.user, request=round_)  # type: ignore[arg-type]
     except WorkflowError as refused:
         return done(request, url, error=str(refused))
     return done(request, url, _("Đã gửi giải trình tới Sở Nội vụ."))

@@ -19,12 +19,19 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from parindex.questionnaires import selectors, services
+from parindex.questionnaires import selectors
 from parindex.questionnaires.definition import label_of, language_column
+from parindex.questionnaires.errors import AnswerInvalid, PublicRefusal
 from parindex.questionnaires.forms import HONEYPOT, AnswerForm, answer_form
 from parindex.questionnaires.models import Survey
 from parindex.questionnaires.public_text import page_language, refusal_message, texts
-from parindex.questionnaires.services import AnswerInvalid, PublicRefusal
+from parindex.questionnaires.services.collection import (
+    invitation_check,
+    open_survey_check,
+    public_source_hash,
+    response_submit_open,
+    response_submit_token,
+)
 
 _STARTED_SALT = "parindex.questionnaires.started"
 _STARTED_MAX_AGE = 24 * 3600  # a form left open longer than a day has no useful start time
@@ -88,7 +95,7 @@ def _source(request: HttpRequest, survey: Survey) -> str:
         # Behind the province's reverse proxy every visitor has the proxy's address.
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         address = forwarded.split(",")[0].strip() or address
-    return services.public_source_hash(survey, address, request.META.get("HTTP_USER_AGENT", ""))
+    return public_source_hash(survey, address, request.META.get("HTTP_USER_AGENT", ""))
 
 
 def _refused(request: HttpRequest, refusal: PublicRefusal) -> HttpResponse:
@@ -148,7 +155,7 @@ def _group_label(survey: Survey, group: str, language: str) -> str:
 def token_form(request: HttpRequest, token: str) -> HttpResponse:
     language = get_language()
     try:
-        invitation = services.invitation_check(token)
+        invitation = invitation_check(token)
     except PublicRefusal as refusal:
         return _refused(request, refusal)
     survey = invitation.survey
@@ -157,7 +164,7 @@ def token_form(request: HttpRequest, token: str) -> HttpResponse:
         if request.POST.get(HONEYPOT):
             return _thanks(request)
         try:
-            services.response_submit_token(
+            response_submit_token(
                 token=token,
                 data=request.POST,
                 language=language,
@@ -186,7 +193,7 @@ def token_form(request: HttpRequest, token: str) -> HttpResponse:
 def open_form(request: HttpRequest, pk: int) -> HttpResponse:
     language = get_language()
     try:
-        survey = services.open_survey_check(pk)
+        survey = open_survey_check(pk)
     except PublicRefusal as refusal:
         return _refused(request, refusal)
     # `?unit=CODE` fixes the unit, e.g. on a poster at a commune's one-stop desk.
@@ -197,7 +204,7 @@ def open_form(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get(HONEYPOT):
             return _thanks(request)
         try:
-            services.response_submit_open(
+            response_submit_open(
                 survey=survey,
                 data=request.POST,
                 language=language,

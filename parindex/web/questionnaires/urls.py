@@ -2,33 +2,33 @@
 
 from django.urls import path
 
-from parindex.web.questionnaires import views
+from parindex.web.questionnaires import views_collect, views_manage, views_results, views_review
 
 app_name = "questionnaires"
 urlpatterns = [
-    path("", views.survey_list, name="list"),
-    path("new/", views.survey_create, name="create"),
-    path("<int:pk>/", views.survey_detail, name="detail"),
-    path("<int:pk>/edit/", views.survey_edit, name="edit"),
-    path("<int:pk>/state/", views.survey_transition, name="transition"),
-    path("<int:pk>/form/", views.form_replace, name="form_replace"),
-    path("<int:pk>/form.xlsx", views.form_export, name="form_export"),
-    path("<int:pk>/targets/", views.targets, name="targets"),
-    path("<int:pk>/targets/import/", views.targets_import, name="targets_import"),
-    path("<int:pk>/progress/", views.progress, name="progress"),
-    path("<int:pk>/invitations/", views.invitations, name="invitations"),
-    path("<int:pk>/invitations.csv", views.invitations_export, name="invitations_export"),
-    path("<int:pk>/entry/", views.entry, name="entry"),
-    path("<int:pk>/import/", views.import_responses, name="import"),
-    path("<int:pk>/responses/", views.review, name="review"),
-    path("<int:pk>/responses/<int:response_pk>/", views.response_detail, name="response"),
+    path("", views_manage.survey_list, name="list"),
+    path("new/", views_manage.survey_create, name="create"),
+    path("<int:pk>/", views_manage.survey_detail, name="detail"),
+    path("<int:pk>/edit/", views_manage.survey_edit, name="edit"),
+    path("<int:pk>/state/", views_manage.survey_transition, name="transition"),
+    path("<int:pk>/form/", views_manage.form_replace, name="form_replace"),
+    path("<int:pk>/form.xlsx", views_manage.form_export, name="form_export"),
+    path("<int:pk>/targets/", views_manage.targets, name="targets"),
+    path("<int:pk>/targets/import/", views_manage.targets_import, name="targets_import"),
+    path("<int:pk>/progress/", views_manage.progress, name="progress"),
+    path("<int:pk>/invitations/", views_collect.invitations, name="invitations"),
+    path("<int:pk>/invitations.csv", views_collect.invitations_export, name="invitations_export"),
+    path("<int:pk>/entry/", views_collect.entry, name="entry"),
+    path("<int:pk>/import/", views_collect.import_responses, name="import"),
+    path("<int:pk>/responses/", views_review.review, name="review"),
+    path("<int:pk>/responses/<int:response_pk>/", views_review.response_detail, name="response"),
     path(
         "<int:pk>/responses/<int:response_pk>/decide/",
-        views.response_decide,
+        views_review.response_decide,
         name="response_decide",
     ),
-    path("<int:pk>/check/", views.check, name="check"),
-    path("<int:pk>/results/", views.results, name="results"),
-    path("<int:pk>/apply/", views.apply, name="apply"),
-    path("<int:pk>/export.csv", views.export, name="export"),
+    path("<int:pk>/check/", views_review.check, name="check"),
+    path("<int:pk>/results/", views_results.results, name="results"),
+    path("<int:pk>/apply/", views_results.apply, name="apply"),
+    path("<int:pk>/export.csv", views_results.export, name="export"),
 ]
