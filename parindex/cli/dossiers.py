@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -24,6 +25,7 @@ from parindex.servicedata import (
     DossierSource,
     ImportResult,
     IndicatorRequest,
+    Period,
     ServiceDataError,
     Store,
     WorkingCalendar,
@@ -40,12 +42,14 @@ from parindex.servicedata import (
     load_reference,
     resolve_mapping,
 )
+from parindex.servicedata.discovery import discover_reference, write_reference_files
 from parindex.servicedata.export import records, to_json, write_parquet, write_xlsx
 from parindex.servicedata.indicators import IndicatorTable
 
 # Bad input exits with 2, the status typer itself uses for a wrong command line.
 BAD_INPUT = 2
 MAX_PROBLEMS_SHOWN = 40
+MAX_UNKNOWN_SHOWN = 20
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -57,7 +61,6 @@ feeds_app = typer.Typer(
 app.add_typer(feeds_app, name="feeds")
 
 
-
 def console() -> Console:
     """Made per command: the terminal's width (COLUMNS) is read when a console is created."""
     return Console()
@@ -65,6 +68,7 @@ def console() -> Console:
 
 def errors() -> Console:
     return Console(stderr=True)
+
 
 StoreOption = Annotated[
     Path | None,
@@ -179,8 +183,39 @@ def _print_import(result: ImportResult, kind: str, store: Store) -> None:
         )
     if result.absent_columns:
         console().print(
-            f"  Tệp không có các cột (bỏ qua): {', '.join(result.absent_columns)}", highlight=False
+            f"  Tệp không có các cột (bỏ qua, chỉ số cần chúng để trống): "
+            f"{', '.join(result.absent_columns)}",
+            highlight=False,
         )
+    special = {
+        status: result.statuses.get(status, 0)
+        for status in ("withdrawn", "refused", "supplement", "suspended")
+    }
+    if any(special.values()):
+        labels = {
+            "withdrawn": "rút hồ sơ",
+            "refused": "từ chối",
+            "supplement": "chờ bổ sung",
+            "suspended": "tạm dừng",
+        }
+        shown = ", ".join(f"{labels[k]} {_n(v)}" for k, v in special.items() if v)
+        console().print(f"  Trong số đã nhập: {shown}", highlight=False)
+    for title, unknown in (
+        ("Đơn vị", result.unknown_units),
+        ("Thủ tục", result.unknown_procedures),
+    ):
+        if unknown:
+            console().print(
+                f"  {title} chưa có trong danh sách ({len(unknown)}; thêm vào rồi nhập lại, "
+                "hoặc lập danh sách bằng «parindex dossiers reference»):",
+                highlight=False,
+            )
+            for code in unknown[:MAX_UNKNOWN_SHOWN]:
+                console().print(f"    {code}", highlight=False, markup=False)
+            if len(unknown) > MAX_UNKNOWN_SHOWN:
+                console().print(
+                    f"    … và {len(unknown) - MAX_UNKNOWN_SHOWN} mã khác", highlight=False
+                )
     if batch is not None:
         console().print(f"Đã ghi lô {batch.id}.", highlight=False)
     if result.first_rejected:
@@ -233,6 +268,48 @@ def import_command(
     _print_import(result, "hồ sơ", data_store)
 
 
+@app.command("reference")
+def reference_command(
+    file: Annotated[Path, typer.Argument(help="Tệp xuất hồ sơ: .csv, .xlsx, .parquet, .jsonl")],
+    mapping: Annotated[
+        str,
+        typer.Option(
+            "--mapping", help="Tệp ánh xạ YAML, hoặc tên có sẵn: generic, vendor_vnpt_style"
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", help="Thư mục ghi units.csv và procedures.csv.")
+    ],
+    calendar: Annotated[
+        Path | None, typer.Option("--calendar", help="Cấu hình lịch làm việc YAML.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Ghi đè units.csv, procedures.csv đã có.")
+    ] = False,
+) -> None:
+    """Lập danh sách đơn vị, thủ tục có trong tệp xuất (để rà soát trước lần nhập đầu)."""
+    try:
+        loaded_mapping = resolve_mapping(mapping)
+        working_calendar = WorkingCalendar(load_calendar_config(calendar))
+        found = discover_reference(file, loaded_mapping, calendar=working_calendar)
+        units_path, procedures_path = write_reference_files(found, output, overwrite=force)
+    except ServiceDataError as error:
+        raise _fail(error) from None
+    console().print(
+        f"Đọc {_n(found.read)} dòng: {_n(len(found.units))} đơn vị, "
+        f"{_n(len(found.procedures))} thủ tục.",
+        highlight=False,
+    )
+    console().print(f"Đã ghi {units_path} và {procedures_path}.", highlight=False)
+    for note in found.notes:
+        console().print(f"  Lưu ý: {note}", highlight=False)
+    console().print(
+        "Rà soát hai tệp (tên, nhóm, mức DVC, phí, thời hạn) rồi nhập với "
+        f"--units {units_path} --procedures {procedures_path}.",
+        highlight=False,
+    )
+
+
 @feeds_app.command("import")
 def feeds_import_command(
     file: Annotated[
@@ -274,7 +351,55 @@ def _percent(value: Decimal | None) -> str:
     return "—" if value is None else format_percent(value, 2)
 
 
-def _print_table(table: IndicatorTable) -> None:
+# Columns the terminal table can show (`--columns`): heading, and whether it is a rate.
+TABLE_COLUMNS: dict[str, tuple[str, bool]] = {
+    "received": ("Tiếp\nnhận", False),
+    "handled": ("Đã\nGQ", False),
+    "withdrawn": ("Rút\nhồ sơ", False),
+    "refused": ("Từ\nchối", False),
+    "late": ("Trễ\nhạn", False),
+    "processing": ("Đang\nGQ", False),
+    "overdue": ("Quá\nhạn", False),
+    "on_time_rate": ("Đúng\nhạn %", True),
+    "timeliness_766": ("Đúng hạn\n766* %", True),
+    "online_rate": ("Trực\ntuyến %", True),
+    "online_submission_share": ("Nộp TT/\ntổng %", True),
+    "online_payment_rate": ("Thanh\ntoán TT %", True),
+    "digitisation_rate": ("Số\nhóa %", True),
+    "e_result_rate": ("KQ điện\ntử %", True),
+    "satisfaction_rate": ("Hài\nlòng %", True),
+    "satisfaction_766": ("Hài lòng\n766* %", True),
+    "points": ("Điểm\n766*", False),
+}
+# Fits an 80-column terminal with a unit's name wrapped; `--columns all` shows every column.
+DEFAULT_COLUMNS = ("received", "handled", "late", "on_time_rate", "online_rate", "points")
+NAME_WIDTH = 16
+
+
+def _columns(text: str) -> tuple[str, ...]:
+    if text.strip() == "all":
+        return tuple(TABLE_COLUMNS)
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in TABLE_COLUMNS]
+    if unknown or not names:
+        raise typer.BadParameter(
+            f"không có cột «{', '.join(unknown)}» (có: all, {', '.join(TABLE_COLUMNS)})"
+        )
+    return names
+
+
+def _short_period(row_period: Period) -> str:
+    """ "03/2025", "Q.I/2025", "2025", or the range: narrow enough for a terminal column."""
+    if row_period.grain == "month":
+        return f"{row_period.start:%m/%Y}"
+    if row_period.grain == "quarter":
+        return row_period.label.removeprefix("Quý ")
+    if row_period.grain == "year":
+        return str(row_period.start.year)
+    return row_period.label
+
+
+def _print_table(table: IndicatorTable, columns: tuple[str, ...] = DEFAULT_COLUMNS) -> None:
     request = table.request
     key_columns = [
         key
@@ -289,49 +414,72 @@ def _print_table(table: IndicatorTable) -> None:
     }
     if "unit_name" in key_columns and "group" not in request.by:
         key_columns.remove("unit_group")
-    view = Table(
-        title=f"Chỉ số phục vụ {request.start:%d/%m/%Y}–{request.end:%d/%m/%Y}",
-        show_lines=False,
-        header_style="bold",
-    )
-    for key in key_columns:
-        view.add_column(headings[key])
-    view.add_column("Kỳ")
-    numeric = (
-        ("Tiếp nhận", "received"),
-        ("Đã GQ", "handled"),
-        ("Trễ hạn", "late"),
-        ("Đang GQ", "processing"),
-        ("Quá hạn", "overdue"),
-    )
-    for label, _ in numeric:
-        view.add_column(label, justify="right")
-    rates = (
-        ("Đúng hạn", "on_time_rate"),
-        ("Đúng hạn 766*", "timeliness_766"),
-        ("Trực tuyến", "online_rate"),
-        ("TT trực tuyến", "online_payment_rate"),
-        ("Số hóa", "digitisation_rate"),
-        ("Hài lòng", "satisfaction_rate"),
-    )
-    for label, _ in rates:
-        view.add_column(label, justify="right")
     with_points = any(row.points is not None for row in table.rows)
-    if with_points:
-        view.add_column("Điểm 766*", justify="right")
+    shown = [name for name in columns if name != "points" or with_points]
+    grain = request.grain
+    period_heading = {"month": "Tháng", "quarter": "Quý", "year": "Năm"}.get(grain or "", "Kỳ")
+    cells: dict[str, list[str]] = {name: [] for name in shown}
     for row in table.rows:
-        cells = [row.keys.get(key, "") for key in key_columns] + [row.period.label]
-        cells += [_n(row.counts[name]) for _, name in numeric]
-        cells += [_percent(row.rates[name]) for _, name in rates]
-        if with_points:
-            points = row.points
-            cells.append(
-                f"{format_number(points.total, 2)}/{format_number(points.scored_max)}"
-                if points is not None
-                else "—"
+        for name in shown:
+            if name == "points":
+                points = row.points
+                cells[name].append(
+                    f"{format_number(points.total, 2)}/{format_number(points.scored_max)}"
+                    if points is not None
+                    else "—"
+                )
+            elif TABLE_COLUMNS[name][1]:  # the heading says %
+                rate = row.rates[name]
+                cells[name].append("—" if rate is None else format_number(rate, 2))
+            else:
+                cells[name].append(_n(row.counts[name]))
+    periods = [_short_period(row.period) for row in table.rows]
+
+    def width(heading: str, values: list[str]) -> int:
+        lines = heading.split("\n")
+        return max([*(len(line) for line in lines), *(len(value) for value in values)]) + 2
+
+    # Figures never wrap and are never cut: when the chosen columns do not fit the terminal
+    # beside the names (wrapped at spaces, at least NAME_WIDTH wide), they go on in another
+    # table under the first, with the same rows.
+    total = console().width
+    fixed = width(period_heading, periods) + NAME_WIDTH * len(key_columns) + 1
+    chunks: list[list[str]] = [[]]
+    used = fixed
+    for name in shown:
+        needed = width(TABLE_COLUMNS[name][0], cells[name])
+        if chunks[-1] and used + needed > total:
+            chunks.append([])
+            used = fixed
+        chunks[-1].append(name)
+        used += needed
+    for index, chunk in enumerate(chunks):
+        title = f"Chỉ số phục vụ {request.start:%d/%m/%Y}–{request.end:%d/%m/%Y}"
+        view = Table(
+            title=title + (f" (tiếp, {index + 1}/{len(chunks)})" if index else ""),
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            header_style="bold",
+        )
+        for key in key_columns:
+            view.add_column(headings[key], overflow="fold", ratio=1, min_width=NAME_WIDTH - 2)
+        view.add_column(period_heading, no_wrap=True)
+        for name in chunk:
+            view.add_column(TABLE_COLUMNS[name][0], justify="right", no_wrap=True)
+        for position, row in enumerate(table.rows):
+            view.add_row(
+                *[row.keys.get(key, "") for key in key_columns],
+                periods[position],
+                *[cells[name][position] for name in chunk],
             )
-        view.add_row(*cells)
-    console().print(view)
+        console().print(view)
+    unmeasured = sorted({name for row in table.rows for name in row.unmeasured})
+    if unmeasured:
+        console().print(
+            "— : không có dữ liệu (tệp xuất không có cột cần cho chỉ số) hoặc không phát sinh "
+            f"hồ sơ. Không có dữ liệu: {', '.join(unmeasured)}.",
+            highlight=False,
+        )
     if with_points:
         console().print(
             "* Không chính thức: công thức theo bản tái dựng cách chấm của Cổng DVCQG "
@@ -339,9 +487,25 @@ def _print_table(table: IndicatorTable) -> None:
             "có dữ liệu.",
             highlight=False,
         )
+        reduced = sorted(
+            {
+                group.group.code
+                for row in table.rows
+                if row.points is not None
+                for group in row.points.groups
+                if group.note
+            }
+        )
+        if reduced:
+            console().print(
+                f"  Nhóm chấm trên điểm tối đa giảm (thiếu dữ liệu): {', '.join(reduced)}; "
+                "chi tiết ở cột points_note của --format json/xlsx.",
+                highlight=False,
+            )
     console().print(
         f"{len(table.rows)} dòng; dữ liệu: {len(table.batches)} lô; tính lúc "
-        f"{table.computed_at:%d/%m/%Y %H:%M}.",
+        f"{table.computed_at:%d/%m/%Y %H:%M}. Chọn cột: --columns "
+        f"{','.join(DEFAULT_COLUMNS)} (hoặc all).",
         highlight=False,
     )
 
@@ -376,10 +540,19 @@ def indicators_command(
     store: StoreOption = None,
     units: UnitsOption = None,
     procedures: ProceduresOption = None,
+    columns: Annotated[
+        str,
+        typer.Option(
+            "--columns",
+            help="Cột của bảng (--format table): all, hoặc danh sách cách nhau bởi dấu phẩy: "
+            + ", ".join(TABLE_COLUMNS),
+        ),
+    ] = ",".join(DEFAULT_COLUMNS),
 ) -> None:
     """Tính chỉ số (tiếp nhận, đúng hạn, trực tuyến, thanh toán, số hóa, hài lòng…) và điểm 766."""
     if output_format in (OutputFormat.xlsx, OutputFormat.parquet) and output is None:
         raise _fail(f"--format {output_format.value} cần --output TỆP")
+    shown_columns = _columns(columns)
     try:
         request = IndicatorRequest(_parse_day(start), _parse_day(end), _by(by))
         reference = load_reference(units, procedures)
@@ -401,7 +574,7 @@ def indicators_command(
     for note in notes:
         errors().print(f"Lưu ý: {note}", highlight=False)
     if output_format is OutputFormat.table:
-        _print_table(table)
+        _print_table(table, shown_columns)
     elif output_format is OutputFormat.json:
         text = to_json(table)
         if output is None:

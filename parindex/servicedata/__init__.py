@@ -2,7 +2,9 @@
 
 Layers, bottom up: `schema` (the canonical record), `calendar` (working days), `mapping`
 (vendor exports → canonical), `reference` (units, procedures), `store` (immutable Parquet
-batches and a manifest), `importer` and `feeds` (files → store), `indicators` (the SQL),
+batches and a manifest), `importer` and `feeds` (files → store), `discovery` (the reference
+lists an export contains, for a first import), `indicators` (the SQL) and `engines` (the same
+SQL on DuckDB, Spark SQL or PostgreSQL),
 `qd766` (unofficial 766-style points), `drilldown`, `data_criteria` (framework nodes scored
 from data) and `export`. The CLI (`parindex dossiers …`) is a thin adapter over these.
 See docs/service-data.md.
@@ -10,10 +12,11 @@ See docs/service-data.md.
 
 from .calendar import CalendarConfig, WorkingCalendar, load_calendar_config
 from .data_criteria import DataInputs, compute_figures, data_inputs, known_indicators
+from .discovery import FoundReference, discover_reference, reference_add, write_reference_files
 from .drilldown import Drilldown, DrillItem, drilldown
 from .errors import ServiceDataError
 from .feeds import active_feed_rows, attach_feeds, import_feed, load_feed_catalogue
-from .importer import ImportResult, RejectedRow, import_dossiers
+from .importer import ImportResult, RejectedRow, UnknownCode, import_dossiers
 from .indicators import (
     RATES,
     DossierSource,
@@ -21,6 +24,7 @@ from .indicators import (
     IndicatorRow,
     IndicatorTable,
     compute_indicators,
+    compute_indicators_on,
 )
 from .mapping import Mapping, load_mapping, resolve_mapping, shipped_mappings
 from .periods import Period, parse_period, periods_between
@@ -35,6 +39,7 @@ __all__ = [
     "DossierSource",
     "DrillItem",
     "Drilldown",
+    "FoundReference",
     "ImportResult",
     "IndicatorRequest",
     "IndicatorRow",
@@ -47,14 +52,17 @@ __all__ = [
     "RejectedRow",
     "ServiceDataError",
     "Store",
+    "UnknownCode",
     "WorkingCalendar",
     "active_feed_rows",
     "attach_feeds",
     "attach_points",
     "compute_figures",
     "compute_indicators",
+    "compute_indicators_on",
     "data_inputs",
     "default_store_dir",
+    "discover_reference",
     "drilldown",
     "import_dossiers",
     "import_feed",
@@ -66,6 +74,8 @@ __all__ = [
     "load_reference",
     "parse_period",
     "periods_between",
+    "reference_add",
     "resolve_mapping",
     "shipped_mappings",
+    "write_reference_files",
 ]

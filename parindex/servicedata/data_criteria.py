@@ -165,6 +165,8 @@ def figures_from_table(
             )
 
         for name, rate in RATES_BY_NAME.items():
+            if not row.measured(name):  # the export lacks the data: no figure, never a 0
+                continue
             figures[figure_key(name, period)] = figure(
                 name,
                 rate.label,

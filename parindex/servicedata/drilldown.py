@@ -87,16 +87,13 @@ def _component(config: PointsConfig, indicator: str) -> Component | None:
 
 def _online_gain(component: Component | None, unit: IndicatorRow, extra: int) -> Decimal | None:
     """Points the unit would gain on the online-submission component with `extra` more."""
-    if component is None or unit.counts["received"] == 0:
+    known = unit.counts["channel_known"]  # dossiers whose filing channel the export gives
+    if component is None or known == 0:
         return None
     params = {"full_at_percent": component.full_at_percent} if component.full_at_percent else {}
     rule = make_rule("ratio", params, component.max_points, 2)
-    before = rule.score(
-        {"numerator": unit.counts["online"], "denominator": unit.counts["received"]}
-    )
-    after = rule.score(
-        {"numerator": unit.counts["online"] + extra, "denominator": unit.counts["received"]}
-    )
+    before = rule.score({"numerator": unit.counts["online"], "denominator": known})
+    after = rule.score({"numerator": unit.counts["online"] + extra, "denominator": known})
     return after.points - before.points
 
 
@@ -130,7 +127,8 @@ def drilldown(
 
     total_late = sum(row.counts["late"] + row.counts["overdue"] for row in pairs.rows)
     total_offline = sum(
-        row.counts["online_offered"] - row.counts["online_offered_online"] for row in pairs.rows
+        row.counts["online_offered_known"] - row.counts["online_offered_online"]
+        for row in pairs.rows
     )
     late: list[DrillItem] = []
     online: list[DrillItem] = []
@@ -161,13 +159,13 @@ def drilldown(
                     **common,
                 )
             )
-        offline = row.counts["online_offered"] - row.counts["online_offered_online"]
+        offline = row.counts["online_offered_known"] - row.counts["online_offered_online"]
         if offline:
             online.append(
                 DrillItem(
                     kind="online",
                     count=offline,
-                    base=row.counts["online_offered"],
+                    base=row.counts["online_offered_known"],
                     rate=row.rates["online_rate"],
                     share_of_total=percent(offline, total_offline),
                     points_gain=_online_gain(online_component, unit, offline),

@@ -29,8 +29,8 @@ KEY_LABELS = {
     "period_end": "Đến ngày",
 }
 COUNT_COLUMNS = (
-    "carried_over", "received", "handled", "on_time", "early", "late", "processing",
-    "within_deadline", "overdue", "online", "with_fee", "paid_online", "digitised",
+    "carried_over", "received", "handled", "withdrawn", "refused", "on_time", "early", "late",
+    "processing", "within_deadline", "overdue", "online", "with_fee", "paid_online", "digitised",
     "e_result", "rated", "satisfied", "complaints", "no_wait", "no_wait_same_day",
 )  # fmt: skip
 
@@ -56,10 +56,14 @@ def records(table: IndicatorTable) -> list[dict[str, Any]]:
             )
         points: PointsResult | None = row.points
         if points is not None:
+            # A group without data is null, and scored over a reduced maximum when some of its
+            # components have none: `points_<G>_max` and the note say so.
             for group in points.groups:
                 record[f"points_{group.group.code}"] = group.points
+                record[f"points_{group.group.code}_max"] = group.scored_max
             record["points_total"] = points.total
             record["points_scored_max"] = points.scored_max
+            record["points_note"] = "; ".join(points.notes)
         result.append(record)
     return result
 
@@ -74,6 +78,10 @@ def column_label(name: str) -> str:
         return rates[name]
     if name == "period_label":
         return "Kỳ (tên)"
+    if name == "points_note":
+        return "Điểm 766: thành phần không chấm (không có dữ liệu)"
+    if name.startswith("points_") and name.endswith("_max"):
+        return f"Điểm 766 {name[7:-4]}: tối đa của phần được chấm"
     if name.startswith("points_"):
         return f"Điểm 766 {name[7:]} ({UNOFFICIAL})"
     if name.startswith("feed_"):
@@ -92,7 +100,9 @@ def provenance(table: IndicatorTable) -> dict[str, Any]:
         "store_batches": list(table.batches),
         "note": (
             "Điểm kiểu QĐ 766 và các tỷ lệ đánh dấu 766 theo bản tái dựng không chính thức "
-            "(qd766_indicators_unofficial.csv)."
+            "(qd766_indicators_unofficial.csv). Tỷ lệ null: không có dữ liệu (tệp xuất không có "
+            "cột đó hoặc không phát sinh hồ sơ); thành phần điểm không có dữ liệu không được "
+            "chấm và điểm tối đa của nhóm giảm tương ứng (points_<nhóm>_max, points_note)."
         ),
         "sql": list(table.sql),
     }
@@ -136,7 +146,9 @@ def write_parquet(table: IndicatorTable, path: Path) -> None:
         raise ValueError("không có dòng nào để ghi")
     types: dict[str, str] = {}
     for column, value in rows[0].items():
-        if column.startswith(("points_", "feed_")) or any(column == r.name for r in RATES):
+        if column == "points_note":
+            types[column] = "VARCHAR"
+        elif column.startswith(("points_", "feed_")) or any(column == r.name for r in RATES):
             types[column] = "DECIMAL(18,4)"
         elif isinstance(value, int):
             types[column] = "BIGINT"

@@ -23,7 +23,7 @@ import duckdb
 from .calendar import WorkingCalendar
 from .db import connect, text, values_relation
 from .reference import Reference, load_reference
-from .schema import CHANNELS, ONLINE_LEVELS, SATISFACTION, STORE_COLUMNS
+from .schema import CHANNELS, ONLINE_LEVELS, SATISFACTION, STATUSES, STORE_COLUMNS
 
 GENERATED_NOTE = "Dữ liệu sinh tự động (GENERATED) cho tỉnh minh họa, không phải số liệu thật"
 
@@ -162,11 +162,12 @@ def generate_records(
             SELECT 'HS{year}{months[0]:02d}' || lpad(CAST(i + 1 AS VARCHAR), 8, '0') AS dossier_code,
                    procedure_code, procedure_name, unit_code, online_level, channel,
                    received_at, deadline_at, FALSE AS deadline_computed,
-                   days AS processing_days, finished_at,
+                   days AS processing_days, CAST(NULL AS INTEGER) AS paused_days, finished_at,
                    CASE WHEN finished_at IS NOT NULL AND u_status < 0.85
                         THEN finished_at + INTERVAL (floor(u(i, 12) * 3)::INTEGER) DAY
                    END AS returned_at,
-                   CASE WHEN finished_at IS NULL AND u_status < 0.1 THEN 'supplement'
+                   CASE WHEN finished_at IS NULL AND u_status < 0.04 THEN 'suspended'
+                        WHEN finished_at IS NULL AND u_status < 0.1 THEN 'supplement'
                         WHEN finished_at IS NULL THEN 'processing'
                         WHEN u_status < 0.85 THEN 'returned'
                         WHEN u_status < 0.93 THEN 'finished'
@@ -184,6 +185,7 @@ def generate_records(
                         WHEN u(i, 18) < 0.96 THEN 'neutral'
                         ELSE 'dissatisfied' END AS satisfaction,
                    u(i, 19) < 0.006 AS complaint,
+                   TRUE AS feedback_known,
                    CASE WHEN channel = 'online' THEN u(i, 20) < 0.65 END AS eid_level2,
                    'generated' AS batch_id,
                    i + 1 AS source_row
@@ -197,22 +199,45 @@ def generate_records(
 # Export formats --------------------------------------------------------------------------------
 
 
-def _vendor_select(table: str, units: Reference) -> str:
-    """The generated records in the vendor-style example's columns and codes."""
+def _vendor_select(table: str, units: Reference, *, statuses_as_text: bool = False) -> str:
+    """The generated records in the vendor-style example's columns and codes.
+
+    As real one-stop-shop exports do, a withdrawn dossier has no dates after its reception and
+    every other refusal has none either. With `statuses_as_text` (the "vendor_statuses" style)
+    the file is closer still to what a new province brings: statuses written out in words
+    ("Người nộp rút hồ sơ", "Từ chối", "Tạm dừng"…), a yes/no fee column instead of amounts,
+    the pause columns of dossiers waiting for a supplement or suspended, and no digitisation,
+    electronic-result or rating columns at all.
+    """
     status_codes = {
         "processing": "2",
         "supplement": "3",
+        "suspended": "3",
         "finished": "4",
         "returned": "5",
         "refused": "6",
         "withdrawn": "7",
     }
-    status = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in status_codes.items())
+    status_words = {
+        "processing": "Đang giải quyết",
+        "supplement": "Yêu cầu bổ sung",
+        "suspended": "Tạm dừng",
+        "finished": "Có kết quả",
+        "returned": "Đã trả kết quả",
+        "refused": "Từ chối",
+    }
+    if statuses_as_text:
+        status = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in status_words.items())
+        status += " WHEN 'withdrawn' THEN CASE WHEN u(source_row, 23) < 0.5 "
+        status += "THEN 'Người nộp rút hồ sơ' ELSE 'Đã rút hồ sơ' END"
+    else:
+        status = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in status_codes.items())
     channel = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in CHANNELS.items())
     level = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
     levels = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in level.items())
     ratings = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in SATISFACTION.items())
     assert set(level) == set(ONLINE_LEVELS)
+    assert set(status_codes) == set(STATUSES)
 
     def shown(column: str) -> str:
         return f"strftime({column}, '%d/%m/%Y %H:%M')"
@@ -223,15 +248,38 @@ def _vendor_select(table: str, units: Reference) -> str:
     def money(column: str) -> str:  # "50.000": dot as the thousands separator
         return f"replace(format('{{:,}}', CAST({column} AS BIGINT)), ',', '.')"
 
-    return f"""
-        SELECT dossier_code AS "Mã hồ sơ", procedure_code AS "Mã thủ tục",
+    # Real exports: no end date for a withdrawal, none for half of the refusals.
+    undated = "(status = 'withdrawn' OR (status = 'refused' AND u(source_row, 22) < 0.5))"
+
+    def end(column: str) -> str:
+        return f"CASE WHEN {undated} THEN NULL ELSE {shown(column)} END"
+
+    common = f"""dossier_code AS "Mã hồ sơ", procedure_code AS "Mã thủ tục",
                procedure_name AS "Tên thủ tục", coalesce(n.name, g.unit_code) AS "Đơn vị tiếp nhận",
                CASE online_level {levels} END AS "Mức độ DVC",
                {shown("received_at")} AS "Ngày tiếp nhận", {shown("deadline_at")} AS "Hạn xử lý",
-               {shown("finished_at")} AS "Ngày có kết quả",
-               {shown("returned_at")} AS "Ngày trả kết quả",
+               {end("finished_at")} AS "Ngày có kết quả",
+               {end("returned_at")} AS "Ngày trả kết quả",
                CASE channel {channel} END AS "Hình thức nộp",
-               {yes_no("paid_online")} AS "Thanh toán trực tuyến",
+               {yes_no("paid_online")} AS "Thanh toán trực tuyến","""
+    if statuses_as_text:
+        # A pause: every dossier waiting for a supplement or suspended (still open: the clock
+        # is stopped), and some long ones that resumed two days later.
+        resumed = "finished_at > received_at + INTERVAL 6 DAY AND u(source_row, 21) < 0.3"
+        start = "received_at + INTERVAL 1 DAY"
+        return f"""
+        SELECT {common}
+               {yes_no("has_fee")} AS "Có phí",
+               CASE status {status} END AS "Trạng thái",
+               CASE WHEN status IN ('supplement', 'suspended') OR ({resumed})
+                    THEN {shown(start)} END AS "Ngày tạm dừng",
+               CASE WHEN {resumed} THEN {shown(start + " + INTERVAL 2 DAY")} END
+                    AS "Ngày tiếp tục xử lý"
+        FROM {table} AS g LEFT JOIN demo_unit_names AS n ON n.code = g.unit_code
+        ORDER BY source_row
+    """
+    return f"""
+        SELECT {common}
                {money("fee")} AS "Phí, lệ phí",
                CASE status {status} END AS "Trạng thái",
                {yes_no("digitised")} AS "Đã số hóa", {yes_no("result_digitised")} AS "Kết quả điện tử",
@@ -311,12 +359,13 @@ def write_demo_files(
         suffix = f"_{months[0]:02d}-{months[1]:02d}" if months != (1, 12) else ""
         written: list[Path] = []
         for style in styles:
-            query = (
-                _generic_select("generated")
-                if style == "generic"
-                else _vendor_select("generated", reference)
-            )
-            name = "generic" if style == "generic" else "vendor_style"
+            if style == "generic":
+                query, name = _generic_select("generated"), "generic"
+            elif style == "vendor_statuses":
+                query = _vendor_select("generated", reference, statuses_as_text=True)
+                name = "vendor_statuses"
+            else:
+                query, name = _vendor_select("generated", reference), "vendor_style"
             target = out / f"dossiers_{year}{suffix}_{name}.{file_format}"
             _write(connection, query, target, file_format)
             written.append(target)
@@ -361,7 +410,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dossiers", type=int, default=100_000, help="số hồ sơ")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True, help="thư mục ghi tệp")
-    parser.add_argument("--style", choices=("generic", "vendor", "both"), default="both")
+    parser.add_argument(
+        "--style", choices=("generic", "vendor", "vendor_statuses", "both"), default="both"
+    )
     parser.add_argument("--format", choices=("csv", "xlsx", "parquet", "jsonl"), default="csv")
     parser.add_argument(
         "--with-errors", action="store_true", help="thêm vài dòng lỗi để thử kiểm tra"

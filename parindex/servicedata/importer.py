@@ -29,6 +29,8 @@ trusted.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -44,7 +46,15 @@ from .db import clock, connect, text, values_relation
 from .errors import ServiceDataError
 from .mapping import Mapping, human_format, normalise_value
 from .reference import Reference
-from .schema import FIELDS_BY_NAME, STATUSES, STORE_COLUMNS, TERMINAL_STATUSES
+from .schema import (
+    FIELDS_BY_NAME,
+    PAUSED_STATUSES,
+    RESULT_STATUSES,
+    STATUSES,
+    STORE_COLUMNS,
+    TERMINAL_STATUSES,
+    UNDATED_END_STATUSES,
+)
 from .store import Batch, Store, file_sha256, input_key, now_text
 
 StageCallback = Callable[[str], None]
@@ -60,6 +70,21 @@ class RejectedRow:
     def __str__(self) -> str:
         code = f" (hồ sơ {self.dossier_code})" if self.dossier_code else ""
         return f"{self.location}{code}: {self.reasons}"
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCode:
+    """A unit or procedure of the export that is not in the reference lists: its rows are
+    rejected until it is added (`discovery.reference_add`)."""
+
+    kind: str  # "unit" or "procedure"
+    code: str  # as the export writes it (a unit's name when the mapping matches units by name)
+    name: str  # the name the export gives beside the code, if any
+    rows: int
+
+    def __str__(self) -> str:
+        name = f" — {self.name}" if self.name and self.name != self.code else ""
+        return f"{self.code}{name}: {self.rows} dòng"
 
 
 @dataclass(frozen=True)
@@ -79,6 +104,9 @@ class ImportResult:
     first_rejected: tuple[RejectedRow, ...] = ()
     report_path: Path | None = None
     absent_columns: tuple[str, ...] = ()
+    unknown_units: tuple[UnknownCode, ...] = ()
+    unknown_procedures: tuple[UnknownCode, ...] = ()
+    statuses: dict[str, int] = dataclasses.field(default_factory=dict)  # imported rows per status
 
     @property
     def reconciles(self) -> bool:
@@ -142,8 +170,17 @@ def import_dossiers(
             counts = _counts(connection)
             _write_batch_files(connection, writer.staging, source)
             first_rejected = _first_rejected(connection, source, shown_rejections)
-        except duckdb.Error as error:
-            raise ServiceDataError(f"không đọc được tệp: {error}", str(path)) from None
+            unknown_units, unknown_procedures = unknown_codes(connection)
+            statuses = _statuses(connection)
+        except (
+            duckdb.InvalidInputException,
+            duckdb.ConversionException,
+            duckdb.IOException,
+        ) as error:
+            # what the file holds, not a fault of the statements (those are raised as they are)
+            raise ServiceDataError(
+                _read_error(path, path.suffix.lower(), mapping, error), str(path)
+            ) from None
         finally:
             connection.close()
         if report_path is not None:
@@ -160,7 +197,13 @@ def import_dossiers(
                 counts=counts,
                 mapping=mapping.name,
                 input_key=key,
-                extra={"units": reference.units_file, "procedures": reference.procedures_file},
+                extra={
+                    "units": reference.units_file,
+                    "procedures": reference.procedures_file,
+                    "statuses": statuses,
+                    "unknown_units": [[u.code, u.name, u.rows] for u in unknown_units],
+                    "unknown_procedures": [[u.code, u.name, u.rows] for u in unknown_procedures],
+                },
             )
         )
     return ImportResult(
@@ -177,6 +220,9 @@ def import_dossiers(
         first_rejected=first_rejected,
         report_path=report_path,
         absent_columns=source.absent_columns,
+        unknown_units=unknown_units,
+        unknown_procedures=unknown_procedures,
+        statuses=statuses,
     )
 
 
@@ -188,7 +234,15 @@ def _present_only(mapping: Mapping, absent: tuple[str, ...]) -> Mapping:
 
 def already_imported(path: Path, batch: Batch) -> ImportResult:
     counts = batch.counts
+
+    def unknown(kind: str) -> tuple[UnknownCode, ...]:
+        entries = batch.extra.get(f"unknown_{kind}s") or []
+        return tuple(UnknownCode(kind, str(c), str(n or ""), int(r)) for c, n, r in entries)
+
     return ImportResult(
+        unknown_units=unknown("unit"),
+        unknown_procedures=unknown("procedure"),
+        statuses=dict(batch.extra.get("statuses") or {}),
         file=str(path),
         sha256=batch.file_sha256,
         batch=batch,
@@ -221,7 +275,10 @@ def _xlsx_to_csv(path: Path, mapping: Mapping, target: Path) -> None:
     """Copy the sheet's rows into a CSV with a `__line` column: the sheet's own row numbers."""
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException…: not a workbook
+        raise ServiceDataError(_not_xlsx(path), str(path)) from None
     try:
         if mapping.sheet:
             if mapping.sheet not in workbook.sheetnames:
@@ -232,12 +289,17 @@ def _xlsx_to_csv(path: Path, mapping: Mapping, target: Path) -> None:
             sheet = workbook[mapping.sheet]
         else:
             sheet = workbook.worksheets[0]
+        where = f"{path}, trang tính «{sheet.title}»"
         with target.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             rows = sheet.iter_rows(min_row=mapping.header_row, values_only=True)
             header = next(rows, None)
-            if header is None:
-                raise ServiceDataError("trang tính trống", str(path))
+            if header is None or all(value is None or value == "" for value in header):
+                raise ServiceDataError(
+                    f"trang tính trống: dòng tiêu đề {mapping.header_row} không có tên cột nào "
+                    "(xem «file.header_row» của ánh xạ)",
+                    f"{where}, dòng {mapping.header_row}",
+                )
             writer.writerow(["__line", *(cell_text(value) for value in header)])
             for offset, values in enumerate(rows, start=1):
                 if all(value is None or value == "" for value in values):
@@ -245,6 +307,20 @@ def _xlsx_to_csv(path: Path, mapping: Mapping, target: Path) -> None:
                 writer.writerow([mapping.header_row + offset, *(cell_text(v) for v in values)])
     finally:
         workbook.close()
+
+
+def _not_xlsx(path: Path) -> str:
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        return (
+            "tệp là bảng tính Excel cũ (.xls) dù mang đuôi .xlsx: mở bằng Excel, "
+            "«Lưu thành» Excel Workbook (.xlsx) rồi nhập lại"
+        )
+    return (
+        "tệp không phải bảng tính Excel .xlsx (có thể là CSV, HTML hay tệp hỏng được đổi đuôi): "
+        "mở bằng Excel và lưu lại dạng .xlsx, hoặc đổi đuôi cho đúng loại tệp"
+    )
 
 
 def cell_text(value: object) -> str:
@@ -272,6 +348,10 @@ def _load_raw(connection: duckdb.DuckDBPyConnection, path: Path, mapping: Mappin
     line_column = ""
     row_word, line_offset = "dòng", 1
     scratch: tempfile.TemporaryDirectory[str] | None = None
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    if not start.strip(b" \t\r\n\xef\xbb\xbf\x00"):
+        raise ServiceDataError("tệp trống: không có dòng tiêu đề và dữ liệu nào", str(path))
     if suffix in (".csv", ".txt"):
         relation = f"read_csv({text(str(path))}, {csv_options})"
     elif suffix == ".xlsx":
@@ -288,9 +368,37 @@ def _load_raw(connection: duckdb.DuckDBPyConnection, path: Path, mapping: Mappin
         line_offset = 0
     try:
         return _create_raw(connection, relation, path, mapping, row_word, line_offset, line_column)
+    except (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException) as error:
+        raise ServiceDataError(_read_error(path, suffix, mapping, error), str(path)) from None
     finally:
         if scratch is not None:
             scratch.cleanup()
+
+
+def _read_error(path: Path, suffix: str, mapping: Mapping, error: duckdb.Error) -> str:
+    """A Vietnamese message for a file DuckDB cannot read (never the library's own text)."""
+    message = str(error).lower()
+    if suffix == ".parquet":
+        return (
+            "tệp không phải Parquet (hoặc bị hỏng, tải về chưa hết): xuất lại tệp, "
+            "hoặc đổi đuôi cho đúng loại tệp"
+        )
+    if suffix in (".jsonl", ".ndjson"):
+        line = re.search(r"line (\d+)", message)
+        where = f" (dòng {line[1]})" if line else ""
+        return (
+            f"tệp không phải JSON Lines{where}: mỗi dòng phải là một đối tượng JSON "
+            '{"tên cột": "giá trị", …}'
+        )
+    if "unicode" in message or "encoding" in message:
+        return (
+            f"tệp không đúng mã ký tự {mapping.encoding} của ánh xạ: lưu lại tệp dạng "
+            "CSV UTF-8, hoặc sửa «file.encoding» của ánh xạ"
+        )
+    return (
+        "tệp không đọc được dạng bảng (CSV có dấu phân cách "
+        f"«{mapping.delimiter}», dòng đầu là tên cột): kiểm tra loại tệp và «file» của ánh xạ"
+    )
 
 
 def _create_raw(
@@ -344,20 +452,61 @@ def _create_raw(
     )
     if relation.startswith("read_csv"):
         broken = connection.execute(
-            "SELECT line, error_message FROM csv_rejects ORDER BY line LIMIT 20"
+            "SELECT line, CAST(error_type AS VARCHAR), column_name, column_idx FROM csv_rejects "
+            "ORDER BY line LIMIT 20"
         ).fetchall()
         if broken:
             total = connection.execute("SELECT count(*) FROM csv_rejects").fetchone()
+            headers = [str(row[0]) for row in described]
             problems = [
-                Problem(f"{file_name}, dòng {line_number}", f"dòng hỏng cấu trúc CSV: {message}")
-                for line_number, message in broken
+                Problem(
+                    _csv_location(file_name, line_number, column, index, headers, line_column),
+                    _csv_problem(kind, mapping, len(headers) - (1 if line_column else 0)),
+                )
+                for line_number, kind, column, index in broken
             ]
             count = total[0] if total else len(broken)
             problems.append(
-                Problem(file_name, f"{count} dòng hỏng cấu trúc: tệp không được nhập, hãy xuất lại")
+                Problem(file_name, f"{count} dòng hỏng: tệp không được nhập, hãy xuất lại")
             )
             raise ServiceDataError(problems)
     return _Source(file_name, row_word, frozenset(numeric), tuple(absent))
+
+
+def _csv_location(
+    file_name: str,
+    line: int,
+    column: str | None,
+    index: int | None,
+    headers: list[str],
+    line_column: str,
+) -> str:
+    if line_column:  # an XLSX sheet converted to CSV: its rows are not the CSV's lines
+        return file_name
+    where = f"{file_name}, dòng {line}"
+    name = column or (headers[index - 1] if index and 0 < index <= len(headers) else None)
+    return f"{where}, cột «{name}»" if name else where
+
+
+def _csv_problem(kind: str, mapping: Mapping, columns: int) -> str:
+    """Each kind of broken CSV line, in Vietnamese."""
+    if kind == "INVALID ENCODING":
+        return (
+            f"ký tự không đọc được theo mã {mapping.encoding} (tệp lưu bằng mã khác, "
+            "ví dụ Windows-1258 hay TCVN3): lưu lại dạng CSV UTF-8 hoặc sửa «file.encoding»"
+        )
+    if kind == "TOO MANY COLUMNS":
+        return (
+            f"dòng hỏng cấu trúc CSV: nhiều ô hơn {columns} cột của dòng tiêu đề (thiếu dấu "
+            f"ngoặc kép quanh ô có dấu «{mapping.delimiter}»?)"
+        )
+    if kind == "MISSING COLUMNS":
+        return f"dòng hỏng cấu trúc CSV: ít ô hơn {columns} cột của dòng tiêu đề"
+    if kind == "UNQUOTED VALUE":
+        return "dòng hỏng cấu trúc CSV: dấu ngoặc kép không đóng"
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return "dòng quá dài (trên 2 MB): tệp có lẽ không phải CSV"
+    return "dòng hỏng cấu trúc CSV"
 
 
 # Reference lists ------------------------------------------------------------------------------
@@ -424,7 +573,13 @@ def _column(mapping: Mapping, field: str) -> str:
 
 
 def _key(expression: str) -> str:
-    """The comparable form of a code; a blank cell matches no spelling and stays NULL."""
+    """The comparable form of a code value (`mapping.fold_value`: no case, no diacritics); a
+    blank cell matches no spelling and stays NULL."""
+    return f"replace(strip_accents(lower(nfc_normalize(trim({expression})))), 'đ', 'd')"
+
+
+def _name_key(expression: str) -> str:
+    """The comparable form of a unit code or name (`mapping.normalise_value`)."""
     return f"lower(nfc_normalize(trim({expression})))"
 
 
@@ -486,11 +641,19 @@ def _create_parsed(
             words = dict.fromkeys(mapping.true_values, "TRUE")
             words.update(dict.fromkeys(mapping.false_values, "FALSE"))
             cases = " ".join(f"WHEN {text(word)} THEN {value}" for word, value in words.items())
-            columns.append(f"CASE {_key(raw)} {cases} END AS {field}")
+            # A blank cell of a column the export has is "no"; a column it lacks stays NULL
+            # ("no data"). The identity flag is the exception: blank means unknown.
+            blank = "FALSE" if mapped and field != "eid_level2" else "NULL"
+            columns.append(
+                f"CASE WHEN {raw} IS NULL THEN {blank} ELSE CASE {_key(raw)} {cases} END END AS {field}"
+            )
         else:
             key = _key(raw)
-            columns.append(f"{_vocabulary_case(key, mapping.vocabularies[spec.kind])} AS {field}")
-    columns.append(f"{_key('t_unit_code')} AS unit_key")
+            parsed = _vocabulary_case(key, mapping.vocabularies[spec.kind])
+            if field == "channel" and mapped:  # blank is filed at the desk, as the portal counts
+                parsed = f"CASE WHEN {raw} IS NULL THEN 'in_person' ELSE {parsed} END"
+            columns.append(f"{parsed} AS {field}")
+    columns.append(f"{_name_key('t_unit_code')} AS unit_key")
     # A view: the parsing runs once, inside the `checked` table, instead of holding a third copy.
     connection.execute(f"CREATE TEMP VIEW parsed AS SELECT {', '.join(columns)} FROM raw")
 
@@ -503,6 +666,11 @@ def _shown(expression: str) -> str:
     return f"strftime({expression}, '%d/%m/%Y %H:%M')"
 
 
+# Canonical fields whose typed value is renamed `<field>_given` inside the checks: the checked
+# table's own column of that name is the final value (with defaults from the reference lists).
+_GIVEN = ("status", "online_level", "processing_days", "paused_days", "has_fee")
+
+
 def _create_checked(
     connection: duckdb.DuckDBPyConnection,
     mapping: Mapping,
@@ -510,7 +678,10 @@ def _create_checked(
     source: _Source,
     batch_id: str,
 ) -> None:
-    terminal = "(" + ", ".join(text(s) for s in TERMINAL_STATUSES) + ")"
+    terminal = _sql_list(TERMINAL_STATUSES)
+    results = _sql_list(RESULT_STATUSES)
+    undated = _sql_list(UNDATED_END_STATUSES)
+    paused_statuses = _sql_list(PAUSED_STATUSES)
     status_labels = _vocabulary_case("d.status", STATUSES)
     # A blank (or unmapped) status is read from the dates; an unknown code is a problem below.
     derived_status = (
@@ -547,7 +718,8 @@ def _create_checked(
             text(f"thiếu thời điểm tiếp nhận ({_column(mapping, 'received_at')} trống)"),
         ),
     ]
-    for field in ("received_at", "deadline_at", "finished_at", "returned_at"):
+    timestamps = ("received_at", "deadline_at", "finished_at", "returned_at")
+    for field in (*timestamps, "paused_from", "paused_until"):
         if field in mapping.columns:
             problems.append(
                 _problem(
@@ -559,29 +731,35 @@ def _create_checked(
     for field, spec in FIELDS_BY_NAME.items():
         if field not in mapping.columns or spec.kind in ("text", "timestamp"):
             continue
+        value = f"d.{field}_given" if field in _GIVEN else f"d.{field}"
         if spec.kind == "integer":
             what = "số nguyên ngày làm việc ≥ 0"
-            bad = f"d.raw_{field} IS NOT NULL AND (d.{field}_given IS NULL OR d.{field}_given < 0)"
+            bad = f"d.raw_{field} IS NOT NULL AND ({value} IS NULL OR {value} < 0)"
         elif spec.kind == "decimal":
             what = "số tiền không âm"
-            bad = f"d.raw_{field} IS NOT NULL AND (d.{field} IS NULL OR d.{field} < 0)"
+            bad = f"d.raw_{field} IS NOT NULL AND ({value} IS NULL OR {value} < 0)"
         elif spec.kind == "boolean":
-            what = "có/không theo bảng mã của ánh xạ"
-            bad = f"d.raw_{field} IS NOT NULL AND d.{field} IS NULL"
+            what = "có/không (có, không, x, yes, no, 1, 0, true, false hoặc bảng mã của ánh xạ)"
+            bad = f"d.raw_{field} IS NOT NULL AND {value} IS NULL"
         else:
             what = "giá trị có trong bảng mã «values." + spec.kind + "» của ánh xạ"
-            given = f"d.{field}_given" if field in ("status", "online_level") else f"d.{field}"
-            bad = f"d.raw_{field} IS NOT NULL AND {given} IS NULL"
+            bad = f"d.raw_{field} IS NOT NULL AND {value} IS NULL"
         problems.append(
             _problem(
                 bad,
                 f"{text(_column(mapping, field) + ': «')} || d.raw_{field} || {text('» không phải ' + what)}",
             )
         )
+    # A deadline is needed to judge a dossier on time; a withdrawal never is (it leaves the
+    # on-time figures), an undated refusal cannot be, and a stopped clock has none yet.
+    needs_deadline = (
+        f"d.status <> 'withdrawn' AND NOT (d.status IN {undated} AND d.finished_at IS NULL) "
+        "AND NOT d.clock_stopped"
+    )
     problems += [
         _problem(
             "d.deadline_at IS NULL AND d.raw_deadline_at IS NULL AND d.procedure_known IS NOT NULL"
-            " AND d.received_at IS NOT NULL",
+            f" AND d.received_at IS NOT NULL AND {needs_deadline}",
             "'thiếu hạn xử lý: ' || "
             + text(_column(mapping, "deadline_at") + " trống")
             + " || ' và thủ tục «' || d.procedure_code || '» không có thời hạn giải quyết'",
@@ -597,33 +775,62 @@ def _create_checked(
             f"{_shown('d.finished_at')}",
         ),
         _problem(
-            "d.deadline_at < d.received_at",
-            f"'hạn xử lý ' || {_shown('d.deadline_at')} || ' trước thời điểm tiếp nhận ' || "
+            "d.deadline_unpaused < d.received_at",
+            f"'hạn xử lý ' || {_shown('d.deadline_unpaused')} || ' trước thời điểm tiếp nhận ' || "
             f"{_shown('d.received_at')}",
         ),
         _problem(
-            f"d.status IS NOT NULL AND d.status NOT IN {terminal} AND d.finished_at_parsed IS NOT NULL",
+            "d.paused_until_parsed < d.paused_from_parsed",
+            f"'kết thúc tạm dừng ' || {_shown('d.paused_until_parsed')} || ' trước khi bắt đầu ' || "
+            f"{_shown('d.paused_from_parsed')}",
+        ),
+        # "Đang xử lý" with an end time contradicts itself; a dossier waiting for a supplement
+        # or suspended may carry the day it was handed back in the result columns: it stays open.
+        _problem(
+            "d.status = 'processing' AND d.finished_at_parsed IS NOT NULL",
             f"'trạng thái «' || {status_labels} || '» nhưng đã có thời điểm có kết quả'",
         ),
         _problem(
-            f"d.status IN {terminal} AND d.finished_at IS NULL",
+            f"d.status IN {results} AND d.finished_at IS NULL",
             f"'trạng thái «' || {status_labels} || '» nhưng thiếu thời điểm có kết quả/trả kết quả'",
         ),
     ]
     cutoff = clock(calendar.cutoff)
     deadline_time = clock(calendar.deadline_time)
+    has_pause = bool({"paused_from", "paused_days"} & set(mapping.columns))
+    if has_pause:
+        # Working days the clock stopped: the export's own count, else from the pause's start
+        # to its end (or to the end of processing); the first day is not counted, as for
+        # processing times. A pause still open stops the clock: no deadline yet.
+        pause_join = (
+            "LEFT JOIN working_calendar AS pf ON pf.day = CAST(d.paused_from_parsed AS DATE) "
+            "LEFT JOIN working_calendar AS pu "
+            "ON pu.day = CAST(COALESCE(d.paused_until_parsed, d.finished_at) AS DATE)"
+        )
+        pause_days = (
+            "COALESCE(d.paused_days_given, "
+            "CASE WHEN pu.ord_on_or_after >= pf.ord_on_or_after "
+            "THEN CAST(pu.ord_on_or_after - pf.ord_on_or_after AS INTEGER) END)"
+        )
+        stopped = (
+            "d.paused_days_given IS NULL AND d.paused_from_parsed IS NOT NULL "
+            f"AND d.paused_until_parsed IS NULL AND d.finished_at IS NULL AND d.status IN {paused_statuses}"
+        )
+    else:
+        pause_join, pause_days, stopped = "", "CAST(NULL AS INTEGER)", "FALSE"
+    has_feedback = "TRUE" if {"satisfaction", "complaint"} & set(mapping.columns) else "FALSE"
     connection.execute(
         f"""
         CREATE TEMP TABLE checked AS
         WITH joined AS (
-            SELECT p.*,
+            SELECT p.* EXCLUDE ({", ".join(_GIVEN)}),
                    p.deadline_at AS deadline_at_parsed,
                    p.finished_at AS finished_at_parsed,
                    p.returned_at AS returned_at_parsed,
                    p.received_at AS received_at_parsed,
-                   p.processing_days AS processing_days_given,
-                   p.status AS status_given,
-                   p.online_level AS online_level_given,
+                   p.paused_from AS paused_from_parsed,
+                   p.paused_until AS paused_until_parsed,
+                   {", ".join(f"p.{name} AS {name}_given" for name in _GIVEN)},
                    u.code AS unit_ref,
                    r.code AS procedure_known,
                    r.name AS ref_name,
@@ -644,37 +851,58 @@ def _create_checked(
             FROM joined AS j
             LEFT JOIN working_calendar AS c ON c.day = CAST(j.received_at AS DATE)
         ),
-        d AS (
+        d0 AS (
             SELECT t.* EXCLUDE (unit_code, procedure_code, procedure_name, deadline_at,
-                                finished_at, status, online_level, processing_days),
+                                finished_at, paused_from, paused_until),
                    t.unit_ref AS unit_code,
                    t.raw_procedure_code AS procedure_code,
                    COALESCE(t.raw_procedure_name, t.ref_name) AS procedure_name,
                    COALESCE(t.online_level_given, t.ref_online_level, 'none') AS online_level,
                    t.days_final AS processing_days,
                    t.status_final AS status,
+                   -- the end of processing: a terminal status's first date; open statuses have
+                   -- none, whatever the result columns say (a "processing" one is refused above)
                    CASE WHEN t.status_final IN {terminal}
                         THEN COALESCE(t.finished_at_parsed, t.returned_at_parsed)
-                        ELSE t.finished_at_parsed END AS finished_at,
+                        WHEN t.status_final = 'processing' THEN t.finished_at_parsed
+                   END AS finished_at,
                    CASE
                        WHEN CAST(t.deadline_at_parsed AS TIME) = TIME '00:00:00'
                            THEN CAST(t.deadline_at_parsed AS DATE) + {deadline_time}
                        WHEN t.deadline_at_parsed IS NOT NULL THEN t.deadline_at_parsed
                        WHEN t.raw_deadline_at IS NULL AND t.days_final >= 0
                            THEN w.day + {deadline_time}
-                   END AS deadline_at,
+                   END AS deadline_unpaused,
                    t.deadline_at_parsed IS NULL AND t.raw_deadline_at IS NULL AS deadline_computed
             FROM timed AS t
             LEFT JOIN working_calendar_days AS w ON w.ord = t.effective_ordinal + t.days_final
+        ),
+        d1 AS (
+            SELECT d.*, {pause_days} AS paused_days, {stopped} AS clock_stopped
+            FROM d0 AS d {pause_join}
+        ),
+        d AS (
+            SELECT d.*,
+                   CASE WHEN d.clock_stopped THEN NULL
+                        WHEN d.paused_days > 0 THEN pw.day + CAST(d.deadline_unpaused AS TIME)
+                        ELSE d.deadline_unpaused END AS deadline_at
+            FROM d1 AS d
+            LEFT JOIN working_calendar AS pc ON pc.day = CAST(d.deadline_unpaused AS DATE)
+            LEFT JOIN working_calendar_days AS pw ON pw.ord = pc.ord_on_or_after + d.paused_days
         )
         SELECT d.*,
-               COALESCE(d.fee > 0, d.ref_has_fee, FALSE) AS has_fee,
+               COALESCE(d.has_fee_given, d.fee > 0, d.ref_has_fee, FALSE) AS has_fee,
                COALESCE(d.ref_no_wait, FALSE) AS no_wait,
+               {has_feedback} AS feedback_known,
                {text(batch_id)} AS batch_id,
                concat_ws('; ', {", ".join(problems)}) AS problems
         FROM d
         """
     )
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(text(value) for value in values) + ")"
 
 
 def _create_superseded(connection: duckdb.DuckDBPyConnection, store: Store, batch_id: str) -> None:
@@ -743,6 +971,41 @@ def _write_batch_files(
     )
 
 
+def unknown_codes(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[tuple[UnknownCode, ...], tuple[UnknownCode, ...]]:
+    """Units and procedures of the file missing from the reference lists, most rows first."""
+
+    def listed(kind: str, code: str, name: str, missing: str) -> tuple[UnknownCode, ...]:
+        rows = connection.execute(
+            f"SELECT {code}, mode({name}), count(*) FROM checked WHERE {missing} "
+            f"GROUP BY {code} ORDER BY count(*) DESC, {code}"
+        ).fetchall()
+        return tuple(UnknownCode(kind, str(c), str(n or ""), int(r)) for c, n, r in rows)
+
+    return (
+        listed(
+            "unit",
+            "raw_unit_code",
+            "raw_unit_name",
+            "raw_unit_code IS NOT NULL AND unit_code IS NULL",
+        ),
+        listed(
+            "procedure",
+            "raw_procedure_code",
+            "raw_procedure_name",
+            "raw_procedure_code IS NOT NULL AND procedure_known IS NULL",
+        ),
+    )
+
+
+def _statuses(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = connection.execute(
+        "SELECT status, count(*) FROM checked WHERE problems = '' GROUP BY status ORDER BY status"
+    ).fetchall()
+    return {str(status): int(count) for status, count in rows}
+
+
 def _first_rejected(
     connection: duckdb.DuckDBPyConnection, source: _Source, limit: int
 ) -> tuple[RejectedRow, ...]:
@@ -756,4 +1019,4 @@ def _first_rejected(
     )
 
 
-__all__ = ["ImportResult", "RejectedRow", "import_dossiers"]
+__all__ = ["ImportResult", "RejectedRow", "UnknownCode", "import_dossiers"]

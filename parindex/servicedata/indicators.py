@@ -8,23 +8,34 @@ points.
 
 How a dossier counts in a period P (the formulas; docs/service-data.md has examples):
 
-- received (tiếp nhận mới): received_at in P;
-- handled (đã giải quyết): its end of processing (finished_at, the first terminal status:
-  result, return, refusal, withdrawal) in P;
+- received (tiếp nhận mới): received_at in P — every dossier, whatever its status;
+- closed: the dossier leaves the backlog in P: its end of processing (finished_at, the first
+  terminal status: result, return, refusal, withdrawal) in P; a withdrawal or a refusal that
+  the export gives no date for leaves at its reception (it is never counted open or overdue);
+- handled (đã giải quyết): closed in P with an end time, withdrawals excepted (a withdrawal is
+  the applicant's act: neither on time nor late); withdrawn (rút hồ sơ) and refused (từ chối)
+  are counted in the period they close;
 - on time (đúng hạn): handled in P with finished_at ≤ deadline_at (the exact deadline minute
-  counts as on time); early (trước hạn): finished on a day before the deadline's day;
-  late (trễ hạn) = handled − on time;
-- processing (đang giải quyết) at the end of P: received by the end of P, not finished by then;
-  overdue (quá hạn) at the end of P: processing with deadline_at before the end of P;
+  counts as on time; the deadline already moved by the working days the clock was stopped);
+  early (trước hạn): finished on a day before the deadline's day; late = handled − on time;
+- processing (đang giải quyết) at the end of P: received by the end of P, not closed by then;
+  overdue (quá hạn) at the end of P: processing with deadline_at before the end of P (a
+  dossier whose clock is stopped has no deadline: never overdue);
   carried over (tồn kỳ trước): processing at the end of the previous period.
 
 The snapshot counts use running sums, so one pass over the records serves every period:
-processing(P) = Σ received up to P − Σ handled up to P, and
-overdue(P) = Σ (deadline passed) up to P − Σ (deadline passed and handled) up to P.
-The first statement groups the records by key × received period × handled period × deadline
+processing(P) = Σ received up to P − Σ closed up to P, and
+overdue(P) = Σ (deadline passed) up to P − Σ (deadline passed and closed) up to P.
+The first statement groups the records by key × received period × closed period × deadline
 period (a few thousand rows for ten million dossiers); the second turns those into the counts.
 
-Rates are in percent, rounded half-up to 2 decimals; `None` when the denominator is zero.
+Rates are in percent, rounded half-up to 2 decimals; `None` when the denominator is zero. A
+rate over data the export may lack (channel, digitisation, electronic results, payment,
+ratings) counts only the dossiers that carry it, so an export without such a column gives no
+rate ("no data", `IndicatorRow.measured`) instead of 0.
+
+Engines: the statements are plain SELECTs; `engines.py` holds the only engine-specific part,
+how the first one's result is kept for the second (a temporary table or a cached view).
 """
 
 from __future__ import annotations
@@ -43,7 +54,7 @@ from parindex.engine.numbers import percent_of
 from .db import connect, day, path_list, text, values_relation
 from .periods import BEFORE, Period, key_sql, periods_between
 from .reference import Reference
-from .schema import RESULT_STATUSES, STORE_COLUMNS
+from .schema import RESULT_STATUSES, STORE_COLUMNS, UNDATED_END_STATUSES
 from .store import Store
 
 DIMENSIONS = ("unit", "group", "procedure", "province", "month", "quarter", "year")
@@ -56,20 +67,37 @@ class Count:
 
     name: str
     label: str
-    attribution: str  # "received" (by received_at) or "handled" (by finished_at)
+    attribution: str  # "received" (by received_at) or "closed" (by the end of processing)
     condition: str  # SQL over the canonical columns
 
 
 _RESULTS = "(" + ", ".join(f"'{status}'" for status in RESULT_STATUSES) + ")"
 _ONLINE = "channel = 'online'"
+# Handled: closed with an end time, withdrawals excepted (see the module's docstring).
+HANDLED = "finished_at IS NOT NULL AND status <> 'withdrawn'"
 
-# Counted in SQL. "received" and "handled" themselves and the snapshot counts (processing,
-# overdue) come from the running sums described above.
+# Counted in SQL; "received" and "closed" themselves and the snapshot counts (processing,
+# overdue) come from the running sums described above. A `_known` count is the same dossiers
+# restricted to those whose export carries the figure a rate needs: the rate's denominator.
 COUNTS: tuple[Count, ...] = (
-    Count("on_time", "Đúng hạn", "handled", "finished_at <= deadline_at"),
-    Count("early", "Trước hạn", "handled", "CAST(finished_at AS DATE) < CAST(deadline_at AS DATE)"),
+    Count("handled", "Đã giải quyết", "closed", HANDLED),
+    Count("withdrawn", "Người nộp rút hồ sơ", "closed", "status = 'withdrawn'"),
+    Count("refused", "Từ chối giải quyết", "closed", "status = 'refused'"),
+    Count("on_time", "Đúng hạn", "closed", f"{HANDLED} AND finished_at <= deadline_at"),
+    Count(
+        "early",
+        "Trước hạn",
+        "closed",
+        f"{HANDLED} AND CAST(finished_at AS DATE) < CAST(deadline_at AS DATE)",
+    ),
     # Online services: only procedures offered online can be filed online.
     Count("online_offered", "Hồ sơ của TTHC có DVCTT", "received", "online_level <> 'none'"),
+    Count(
+        "online_offered_known",
+        "Hồ sơ của TTHC có DVCTT, có dữ liệu hình thức nộp",
+        "received",
+        "online_level <> 'none' AND channel IS NOT NULL",
+    ),
     Count(
         "online_offered_online",
         "Hồ sơ trực tuyến của TTHC có DVCTT",
@@ -78,14 +106,28 @@ COUNTS: tuple[Count, ...] = (
     ),
     Count("full_level", "Hồ sơ của TTHC toàn trình", "received", "online_level = 'full'"),
     Count(
+        "full_level_known",
+        "Hồ sơ của TTHC toàn trình, có dữ liệu hình thức nộp",
+        "received",
+        "online_level = 'full' AND channel IS NOT NULL",
+    ),
+    Count(
         "full_level_online",
         "Hồ sơ trực tuyến toàn trình",
         "received",
         f"online_level = 'full' AND {_ONLINE}",
     ),
+    Count("channel_known", "Hồ sơ có dữ liệu hình thức nộp", "received", "channel IS NOT NULL"),
     Count("online", "Hồ sơ nộp trực tuyến", "received", _ONLINE),
     Count("with_fee", "Hồ sơ có phí, lệ phí", "received", "has_fee"),
+    Count(
+        "with_fee_known",
+        "Hồ sơ có phí, có dữ liệu thanh toán",
+        "received",
+        "has_fee AND paid_online IS NOT NULL",
+    ),
     Count("paid_online", "Hồ sơ thanh toán trực tuyến", "received", "has_fee AND paid_online"),
+    Count("digitised_known", "Hồ sơ có dữ liệu số hóa", "received", "digitised IS NOT NULL"),
     Count("digitised", "Hồ sơ được số hóa", "received", "digitised"),
     Count(
         "online_eid_known",
@@ -99,35 +141,49 @@ COUNTS: tuple[Count, ...] = (
         "received",
         f"{_ONLINE} AND eid_level2",
     ),
-    Count("with_result", "Hồ sơ có kết quả", "handled", f"status IN {_RESULTS}"),
+    Count("with_result", "Hồ sơ có kết quả", "closed", f"status IN {_RESULTS}"),
+    Count(
+        "with_result_known",
+        "Hồ sơ có kết quả, có dữ liệu kết quả điện tử",
+        "closed",
+        f"status IN {_RESULTS} AND result_digitised IS NOT NULL",
+    ),
     Count(
         "e_result",
         "Hồ sơ có kết quả điện tử",
-        "handled",
+        "closed",
         f"status IN {_RESULTS} AND result_digitised",
     ),
-    Count("rated", "Hồ sơ được đánh giá", "handled", "satisfaction IS NOT NULL"),
-    Count("satisfied", "Đánh giá hài lòng", "handled", "satisfaction = 'satisfied'"),
+    Count("rated", "Hồ sơ được đánh giá", "closed", f"{HANDLED} AND satisfaction IS NOT NULL"),
+    Count("satisfied", "Đánh giá hài lòng", "closed", f"{HANDLED} AND satisfaction = 'satisfied'"),
+    Count(
+        "feedback_handled",
+        "Hồ sơ đã giải quyết, có dữ liệu đánh giá hoặc PAKN",
+        "closed",
+        f"{HANDLED} AND feedback_known",
+    ),
     # Decision 766 row 23: dissatisfied, complained about, or handled late.
     Count(
         "unsatisfactory",
         "Không hài lòng, có PAKN hoặc trễ hạn",
-        "handled",
-        "satisfaction = 'dissatisfied' OR complaint OR finished_at > deadline_at",
+        "closed",
+        f"{HANDLED} AND feedback_known AND (satisfaction = 'dissatisfied' OR complaint "
+        "OR finished_at > deadline_at)",
     ),
-    Count("complaints", "Hồ sơ có PAKN", "handled", "complaint"),
-    Count("no_wait", "Hồ sơ TTHC «không chờ»", "handled", "no_wait"),
+    Count("complaints", "Hồ sơ có PAKN", "closed", f"{HANDLED} AND complaint"),
+    Count("no_wait", "Hồ sơ TTHC «không chờ»", "closed", f"{HANDLED} AND no_wait"),
     Count(
         "no_wait_same_day",
         "Hồ sơ «không chờ» có kết quả trong ngày",
-        "handled",
-        "no_wait AND CAST(finished_at AS DATE) = CAST(received_at AS DATE)",
+        "closed",
+        f"{HANDLED} AND no_wait AND CAST(finished_at AS DATE) = CAST(received_at AS DATE)",
     ),
 )
+SNAPSHOT_COUNTS = ("received", "closed", "processing", "overdue", "carried_over")
 COUNT_LABELS: dict[str, str] = {
     "received": "Tiếp nhận mới",
+    "closed": "Kết thúc xử lý (kể cả rút, từ chối)",
     "carried_over": "Tồn kỳ trước",
-    "handled": "Đã giải quyết",
     "late": "Trễ hạn",
     "processing": "Đang giải quyết",
     "overdue": "Quá hạn",
@@ -138,7 +194,12 @@ COUNT_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """numerator ÷ denominator × 100; both are names of counts (derived ones included)."""
+    """numerator ÷ denominator × 100; all three are names of counts (derived ones included).
+
+    `population` is what the denominator would be if the export carried every column; a zero
+    denominator over a non-zero population means the data is missing ("no data"), not that
+    nothing happened ("no cases"). Empty: the denominator itself.
+    """
 
     name: str
     label: str
@@ -146,10 +207,11 @@ class Rate:
     denominator: str
     unofficial: bool = False
     note: str = ""
+    population: str = ""
 
 
 RATES: tuple[Rate, ...] = (
-    # The plain rate: finished on time ÷ finished.
+    # The plain rate: finished on time ÷ finished (withdrawals are not handled).
     Rate("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "on_time", "handled"),
     # 766 row 5 (unofficial reconstruction): dossiers still in progress within their deadline
     # count as on time; (on time + processing within deadline) ÷ (handled + processing).
@@ -164,47 +226,60 @@ RATES: tuple[Rate, ...] = (
         "online_rate",
         "Tỷ lệ hồ sơ trực tuyến (TTHC có DVCTT)",
         "online_offered_online",
-        "online_offered",
+        "online_offered_known",
+        population="online_offered",
     ),
     # 766 row 6: fully-online dossiers among dossiers of procedures offered fully online.
     Rate(
         "fully_online_rate",
         "Tỷ lệ hồ sơ trực tuyến toàn trình",
         "full_level_online",
-        "full_level",
+        "full_level_known",
         unofficial=True,
+        population="full_level",
     ),
     # 766 row 10: online filings among all received.
     Rate(
         "online_submission_share",
         "Tỷ lệ hồ sơ nộp trực tuyến (trên tổng số)",
         "online",
-        "received",
+        "channel_known",
         unofficial=True,
+        population="received",
     ),
     Rate(
         "online_payment_rate",
         "Tỷ lệ thanh toán trực tuyến (hồ sơ có phí)",
         "paid_online",
-        "with_fee",
+        "with_fee_known",
+        population="with_fee",
     ),
-    Rate("digitisation_rate", "Tỷ lệ hồ sơ được số hóa", "digitised", "received"),
+    Rate(
+        "digitisation_rate",
+        "Tỷ lệ hồ sơ được số hóa",
+        "digitised",
+        "digitised_known",
+        population="received",
+    ),
     # 766 row 11: electronic results among dossiers with a result.
     Rate(
         "e_result_rate",
         "Tỷ lệ hồ sơ có kết quả điện tử",
         "e_result",
-        "with_result",
+        "with_result_known",
         unofficial=True,
+        population="with_result",
     ),
     Rate("satisfaction_rate", "Tỷ lệ hài lòng (trên số đánh giá)", "satisfied", "rated"),
-    # 766 row 23: (handled − dissatisfied, complained or late) ÷ handled.
+    # 766 row 23: (handled − dissatisfied, complained or late) ÷ handled, over the handled
+    # dossiers of exports that carry ratings or complaints.
     Rate(
         "satisfaction_766",
         "Tỷ lệ hài lòng kiểu 766",
         "handled_satisfactory",
-        "handled",
+        "feedback_handled",
         unofficial=True,
+        population="handled",
     ),
     Rate("same_day_rate", "Tỷ lệ «không chờ» có kết quả trong ngày", "no_wait_same_day", "no_wait"),
     Rate(
@@ -225,8 +300,13 @@ def derived_counts(counts: Mapping[str, int]) -> dict[str, int]:
         "within_deadline": counts["processing"] - counts["overdue"],
         "on_time_or_within": counts["on_time"] + counts["processing"] - counts["overdue"],
         "handled_or_processing": counts["handled"] + counts["processing"],
-        "handled_satisfactory": counts["handled"] - counts["unsatisfactory"],
+        "handled_satisfactory": counts["feedback_handled"] - counts["unsatisfactory"],
     }
+
+
+def rate_measured(rate: Rate, counts: Mapping[str, int]) -> bool:
+    """False when the export lacks the data (a zero denominator over a non-zero population)."""
+    return bool(counts[rate.denominator]) or not counts[rate.population or rate.denominator]
 
 
 def percent(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
@@ -320,11 +400,21 @@ class IndicatorRow:
     points: Any = None  # qd766.PointsResult when computed
 
     def fraction(self, name: str) -> tuple[int, int] | None:
-        """(numerator, denominator) of a rate, for data-scored criteria."""
+        """(numerator, denominator) of a rate, for data-scored criteria and points; None for an
+        unknown rate and for a rate the export has no data for (never a made-up 0 ÷ N)."""
         rate = RATES_BY_NAME.get(name)
-        if rate is None:
+        if rate is None or not rate_measured(rate, self.counts):
             return None
         return self.counts[rate.numerator], self.counts[rate.denominator]
+
+    def measured(self, name: str) -> bool:
+        """Whether the export carries the data of rate `name` for this row's dossiers."""
+        return rate_measured(RATES_BY_NAME[name], self.counts)
+
+    @property
+    def unmeasured(self) -> list[str]:
+        """The rates this row has no data for (shown as «không có dữ liệu»)."""
+        return [rate.name for rate in RATES if not rate_measured(rate, self.counts)]
 
 
 @dataclass
@@ -340,8 +430,12 @@ class IndicatorTable:
         return [row for row in self.rows if all(row.keys.get(k) == v for k, v in keys.items())]
 
 
-def _stage1_sql(request: IndicatorRequest) -> str:
-    """Records → key × received period × handled period × deadline period, with counts.
+STAGE1_TABLE = "indicator_stage1"
+UNITS_TABLE = "indicator_units"
+
+
+def stage1_select(request: IndicatorRequest) -> str:
+    """Records → key × received period × closed period × deadline period, with counts.
 
     The period keys are computed in a derived table and grouped by name: grouping by a select
     alias is not portable (Trino refuses it).
@@ -353,43 +447,48 @@ def _stage1_sql(request: IndicatorRequest) -> str:
         keys.append("unit_code")
     if "procedure" in request.by:
         keys.append("procedure_code")
-    group_by = ", ".join([*keys, "received_period", "handled_period", "deadline_period"])
+    group_by = ", ".join([*keys, "received_period", "closed_period", "deadline_period"])
     counts = ",\n       ".join(
         f"COUNT(CASE WHEN {count.condition} THEN 1 END) AS {count.name}" for count in COUNTS
     )
-    return f"""CREATE OR REPLACE TEMP TABLE indicator_stage1 AS
-SELECT {group_by},
+    undated = ", ".join(f"'{status}'" for status in UNDATED_END_STATUSES)
+    return f"""SELECT {group_by},
        COUNT(*) AS dossiers,
        {counts}
 FROM (
-    SELECT d.*,
+    SELECT e.*,
            {key_sql("received_at", grain, start)} AS received_period,
-           CASE WHEN finished_at < {end_exclusive} THEN {key_sql("finished_at", grain, start)} END
-               AS handled_period,
+           CASE WHEN closed_at < {end_exclusive} THEN {key_sql("closed_at", grain, start)} END
+               AS closed_period,
            CASE WHEN deadline_at < {end_exclusive} THEN {key_sql("deadline_at", grain, start)} END
                AS deadline_period
-    FROM dossiers AS d
-    WHERE received_at < {end_exclusive} AND (finished_at IS NULL OR finished_at >= {day(start)})
+    FROM (
+        SELECT d.*,
+               COALESCE(finished_at, CASE WHEN status IN ({undated}) THEN received_at END)
+                   AS closed_at
+        FROM dossiers AS d
+    ) AS e
+    WHERE received_at < {end_exclusive} AND (closed_at IS NULL OR closed_at >= {day(start)})
 ) AS periods
 GROUP BY {group_by}"""
 
 
-def _stage2_sql(request: IndicatorRequest) -> str:
+def stage2_select(request: IndicatorRequest) -> str:
     """Stage 1 → counts per output key and period, with the running (snapshot) counts."""
     keys = list(request.key_columns)
     key_select = ", ".join(keys)
     if "unit_group" in keys:
         keyed = (
             "SELECT COALESCE(u.grp, '(chưa phân nhóm)') AS unit_group, s.* "
-            "FROM indicator_stage1 AS s LEFT JOIN indicator_units AS u ON u.code = s.unit_code"
+            f"FROM {STAGE1_TABLE} AS s LEFT JOIN {UNITS_TABLE} AS u ON u.code = s.unit_code"
         )
     elif keys == ["province"]:
-        keyed = "SELECT 'province' AS province, s.* FROM indicator_stage1 AS s"
+        keyed = f"SELECT 'province' AS province, s.* FROM {STAGE1_TABLE} AS s"
     else:
-        keyed = "SELECT * FROM indicator_stage1"
+        keyed = f"SELECT * FROM {STAGE1_TABLE}"
     received = [c.name for c in COUNTS if c.attribution == "received"]
-    handled = [c.name for c in COUNTS if c.attribution == "handled"]
-    measures = ["received", "handled", "due", "due_handled", *received, *handled]
+    closed = [c.name for c in COUNTS if c.attribution == "closed"]
+    measures = ["received", "closed", "due", "due_closed", *received, *closed]
 
     def event(period: str, where: str, values: dict[str, str]) -> str:
         columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in measures)
@@ -406,15 +505,15 @@ def _stage2_sql(request: IndicatorRequest) -> str:
                 {"received": "SUM(dossiers)", **{n: f"SUM({n})" for n in received}},
             ),
             event(
-                "handled_period",
-                "WHERE handled_period IS NOT NULL",
-                {"handled": "SUM(dossiers)", **{n: f"SUM({n})" for n in handled}},
+                "closed_period",
+                "WHERE closed_period IS NOT NULL",
+                {"closed": "SUM(dossiers)", **{n: f"SUM({n})" for n in closed}},
             ),
             event("deadline_period", "WHERE deadline_period IS NOT NULL", {"due": "SUM(dossiers)"}),
             event(
-                "GREATEST(deadline_period, handled_period)",
-                "WHERE deadline_period IS NOT NULL AND handled_period IS NOT NULL",
-                {"due_handled": "SUM(dossiers)"},
+                "GREATEST(deadline_period, closed_period)",
+                "WHERE deadline_period IS NOT NULL AND closed_period IS NOT NULL",
+                {"due_closed": "SUM(dossiers)"},
             ),
         ]
     )
@@ -442,14 +541,14 @@ filled AS (
 ),
 running AS (
     SELECT f.*,
-           SUM(received - handled) OVER w AS processing,
-           SUM(due - due_handled) OVER w AS overdue,
-           SUM(received - handled) OVER w - received + handled AS carried_over
+           SUM(received - closed) OVER w AS processing,
+           SUM(due - due_closed) OVER w AS overdue,
+           (SUM(received - closed) OVER w) - received + closed AS carried_over
     FROM filled AS f
     WINDOW w AS ({window})
 )
 SELECT * FROM running
-WHERE period_key <> {BEFORE} AND (received > 0 OR handled > 0 OR processing > 0)
+WHERE period_key <> {BEFORE} AND (received > 0 OR closed > 0 OR processing > 0)
 ORDER BY {key_select}, period_key"""
 
 
@@ -464,40 +563,55 @@ def compute_indicators(
     connection: duckdb.DuckDBPyConnection | None = None,
     on_stage: StageCallback | None = None,
 ) -> IndicatorTable:
-    """Counts and rates for `request` over `source`. Feeds and 766 points are added by callers
-    (`feeds.attach_feeds`, `qd766.attach_points`) so that this stays the dossier computation."""
-    stage = on_stage or (lambda _: None)
+    """Counts and rates for `request` over `source`, in DuckDB. Feeds and 766 points are added
+    by callers (`feeds.attach_feeds`, `qd766.attach_points`) so that this stays the dossier
+    computation. `compute_indicators_on` runs the same statements on another engine."""
+    from .engines import DuckDBEngine
+
     own_connection = connection is None
     connection = connection or connect()
     try:
-        units = [(u.code, u.group) for u in reference.units.values()] if reference else []
-        connection.execute(
-            "CREATE OR REPLACE TEMP TABLE indicator_units AS "
-            + values_relation(units or [("", "")], "code, grp")
+        engine = DuckDBEngine(connection)
+        engine.register_dossiers(source.relation)
+        return compute_indicators_on(
+            engine,
+            request,
+            reference=reference,
+            batches=source.batches,
+            label=source.label,
+            on_stage=on_stage,
         )
-        connection.execute(
-            f"CREATE OR REPLACE TEMP VIEW dossiers AS SELECT * FROM {source.relation}"
-        )
-        stage("Quét hồ sơ")
-        stage1 = _stage1_sql(request)
-        connection.execute(stage1)
-        stage("Tổng hợp theo kỳ")
-        stage2 = _stage2_sql(request)
-        result = connection.execute(stage2)
-        names = [column[0] for column in result.description]
-        fetched = result.fetchall()
     finally:
         if own_connection:
             connection.close()
+
+
+def compute_indicators_on(
+    engine: Any,
+    request: IndicatorRequest,
+    *,
+    reference: Reference | None = None,
+    batches: tuple[str, ...] = (),
+    label: str = "",
+    on_stage: StageCallback | None = None,
+) -> IndicatorTable:
+    """The indicator statements on `engine` (an `engines.SqlEngine` whose relation `dossiers`
+    holds the canonical records): the same SELECTs on DuckDB, Spark SQL or PostgreSQL; only
+    the engine's way of keeping statement 1's result differs."""
+    stage = on_stage or (lambda _: None)
+    units = [(u.code, u.group) for u in reference.units.values()] if reference else []
+    engine.materialize(UNITS_TABLE, values_relation(units or [("", "")], "code, grp"))
+    stage("Quét hồ sơ")
+    stage1 = engine.materialize(STAGE1_TABLE, stage1_select(request))
+    stage("Tổng hợp theo kỳ")
+    stage2 = stage2_select(request)
+    names, fetched = engine.query(stage2)
     periods = {period.key: period for period in request.periods}
     key_columns = request.key_columns
     table_rows: list[IndicatorRow] = []
     for values in fetched:
         record = dict(zip(names, values, strict=True))
-        counts = {
-            name: int(record[name])
-            for name in ("received", "handled", "processing", "overdue", "carried_over")
-        }
+        counts = {name: int(record[name]) for name in SNAPSHOT_COUNTS}
         counts.update({count.name: int(record[count.name]) for count in COUNTS})
         counts.update(derived_counts(counts))
         rates = {
@@ -506,22 +620,22 @@ def compute_indicators(
         keys = {column: str(record[column]) for column in key_columns}
         table_rows.append(
             IndicatorRow(
-                _describe_keys(keys, reference), periods[record["period_key"]], counts, rates
+                _describe_keys(keys, reference), periods[int(record["period_key"])], counts, rates
             )
         )
     return IndicatorTable(
         request=request,
         rows=table_rows,
         sql=(stage1, stage2),
-        batches=source.batches,
+        batches=batches,
         computed_at=datetime.now().astimezone(),
-        source=source.label,
+        source=label,
     )
 
 
 def empty_row(keys: dict[str, str], period: Period, reference: Reference | None) -> IndicatorRow:
     """A row with no dossiers (for a unit that has only feed figures in the period)."""
-    counts = dict.fromkeys(("received", "handled", "processing", "overdue", "carried_over"), 0)
+    counts = dict.fromkeys(SNAPSHOT_COUNTS, 0)
     counts.update({count.name: 0 for count in COUNTS})
     counts.update(derived_counts(counts))
     rates: dict[str, Decimal | None] = dict.fromkeys(RATES_BY_NAME)

@@ -14,9 +14,12 @@ A mapping is a YAML file (see `parindex/data/servicedata/mappings/` and docs/ser
       status: {processing: ["1", "Đang xử lý"], …}
       boolean: {true: ["Có"], false: ["Không"]}
 
-Values are compared trimmed, case-insensitively and after Unicode NFC normalisation, so
-"Đã trả kết quả", "đã trả kết quả " and a decomposed spelling all match. Each canonical value
-also matches its own key and its Vietnamese label (see `schema.py`).
+Code values (statuses, channels, levels, ratings, yes/no) are compared trimmed, without case
+and without diacritics ("folded"), so "Đã trả kết quả", "đã trả kết quả ", "DA TRA KET QUA"
+and a decomposed spelling all match; headers and unit names are compared trimmed, without case,
+after Unicode NFC normalisation (two communes may differ only by a tone mark). Each canonical
+value also matches its own key, its Vietnamese label and the common spellings of
+`schema.STATUS_SPELLINGS`.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from typing import Any
 from parindex.engine import Problem
 
 from .errors import ServiceDataError
-from .reference import FALSE_WORDS, TRUE_WORDS, data_path
-from .schema import FIELDS_BY_NAME, VOCABULARIES
+from .reference import FALSE_WORDS, TRUE_WORDS, data_path, fold_value
+from .schema import FIELDS_BY_NAME, STATUS_SPELLINGS, VOCABULARIES
 from .yamlfile import load_located_yaml
 
 LOCAL_OFFSET_MINUTES = 7 * 60  # Vietnam: UTC+07:00 all year, no daylight saving
@@ -46,7 +49,7 @@ ISO_FORMATS = (
 
 
 def normalise_value(value: str) -> str:
-    """The form vocabulary values are compared in (the SQL does the same)."""
+    """The form headers and unit names are compared in (the SQL does the same)."""
     return unicodedata.normalize("NFC", value).strip().lower()
 
 
@@ -154,15 +157,9 @@ def load_mapping(path: Path) -> Mapping:
                 Problem(located.where("columns"), f"thiếu cột cho trường bắt buộc «{canonical}»")
             )
 
-    vocabularies: dict[str, dict[str, str]] = {}
-    for kind, canonical_values in VOCABULARIES.items():
-        # Every canonical key and label matches itself; the mapping adds the vendor's codes.
-        vocabularies[kind] = {normalise_value(key): key for key in canonical_values}
-        vocabularies[kind].update(
-            {normalise_value(label): key for key, label in canonical_values.items()}
-        )
-    true_values = set(TRUE_WORDS) - {""}
-    false_values = set(FALSE_WORDS) - {""}
+    vocabularies = default_vocabularies()
+    true_values = {fold_value(word) for word in TRUE_WORDS} - {""}
+    false_values = {fold_value(word) for word in FALSE_WORDS} - {""}
     raw_values = raw.get("values") or {}
     if not isinstance(raw_values, dict):
         problems.append(Problem(located.where("values"), "«values» phải là bảng theo loại giá trị"))
@@ -180,7 +177,7 @@ def load_mapping(path: Path) -> Mapping:
                         Problem(located.where("values", kind, key), "chỉ có true/false")
                     )
                     continue
-                target.update(normalise_value(str(item)) for item in _as_list(spellings))
+                target.update(fold_value(str(item)) for item in _as_list(spellings))
             continue
         if kind not in VOCABULARIES:
             known = ", ".join([*VOCABULARIES, "boolean"])
@@ -197,7 +194,7 @@ def load_mapping(path: Path) -> Mapping:
                 )
                 continue
             for spelling in _as_list(spellings):
-                vocabularies[kind][normalise_value(str(spelling))] = canonical
+                vocabularies[kind][fold_value(str(spelling))] = canonical
     overlap = true_values & false_values
     if overlap:
         problems.append(
@@ -271,6 +268,21 @@ def load_mapping(path: Path) -> Mapping:
         location=located.file_name,
         note=str(raw.get("note") or ""),
     )
+
+
+def default_vocabularies() -> dict[str, dict[str, str]]:
+    """folded spelling → canonical value, for every vocabulary: each canonical key, its label
+    and (for statuses) the common spellings of real exports; a mapping adds the vendor's own."""
+    vocabularies: dict[str, dict[str, str]] = {}
+    for kind, canonical_values in VOCABULARIES.items():
+        table: dict[str, str] = {}
+        if kind == "status":
+            for key, spellings in STATUS_SPELLINGS.items():
+                table.update({fold_value(spelling): key for spelling in spellings})
+        table.update({fold_value(label): key for key, label in canonical_values.items()})
+        table.update({fold_value(key): key for key in canonical_values})
+        vocabularies[kind] = table
+    return vocabularies
 
 
 def _as_list(value: Any) -> list[Any]:

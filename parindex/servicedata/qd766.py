@@ -10,8 +10,11 @@ with the engine's `ratio` rule:
     points = max_points × min(1, rate ÷ full_at_percent)       (full_at_percent = 100 by default)
 
 e.g. the online-submission share scores full points from 50 %, and satisfaction with dossier
-handling from 90 %. A component without data is not scored ("không có dữ liệu"), and the
-group shows the points over the maximum that could be scored, never a made-up figure.
+handling from 90 %. A component without data is not scored ("không có dữ liệu": the export
+lacks the column, or no feed figure was imported), nor one without cases unless the
+configuration says `if_no_cases: full` (the portal's practice for complaints): the group shows
+its points over the maximum of the components that were scored, with a note naming the others
+(`GroupScore.note`), never a made-up 0. `if_no_cases: zero` is refused for that reason.
 
 With `plain=True` every component uses its `plain_indicator` (the timeliness component then
 uses finished on time ÷ finished) and straight pro-rata points, no thresholds.
@@ -24,7 +27,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from parindex.engine import Problem, RuleInputError, RuleParameterError, make_rule, to_decimal
+from parindex.engine import (
+    Problem,
+    RuleInputError,
+    RuleParameterError,
+    format_number,
+    make_rule,
+    to_decimal,
+)
 from parindex.engine.numbers import ZERO
 
 from .errors import ServiceDataError
@@ -142,8 +152,16 @@ def _component(raw: Any, where: str, problems: list[Problem]) -> Component | Non
     full_at = raw.get("full_at_percent")
     full_at_value = _number(full_at, where, "full_at_percent", problems) if full_at else None
     if_no_cases = str(raw.get("if_no_cases") or "none")
-    if if_no_cases not in ("full", "zero", "none"):
-        problems.append(Problem(where, "«if_no_cases» là full, zero hoặc none"))
+    if if_no_cases == "zero":
+        problems.append(
+            Problem(
+                where,
+                "«if_no_cases: zero» không dùng được: thành phần không phát sinh hồ sơ không bị "
+                "chấm 0 (dùng none: không chấm, hoặc full: đủ điểm)",
+            )
+        )
+    elif if_no_cases not in ("full", "none"):
+        problems.append(Problem(where, "«if_no_cases» là none hoặc full"))
     if maximum is None:
         return None
     component = Component(
@@ -163,7 +181,7 @@ def _component(raw: Any, where: str, problems: list[Problem]) -> Component | Non
 
 
 def _rule(component: Component, *, plain: bool) -> Any:
-    params: dict[str, Any] = {"if_no_cases": "zero" if component.if_no_cases == "zero" else "full"}
+    params: dict[str, Any] = {"if_no_cases": "full"}
     if component.full_at_percent is not None and not plain:
         params["full_at_percent"] = component.full_at_percent
     return make_rule("ratio", params, component.max_points, POINTS_PLACES)
@@ -187,6 +205,28 @@ class GroupScore:
     scored_max: Decimal  # the maximum of the components that could be scored
     components: tuple[ComponentScore, ...]
 
+    @property
+    def unscored(self) -> tuple[ComponentScore, ...]:
+        return tuple(score for score in self.components if score.points is None)
+
+    @property
+    def note(self) -> str:
+        """Empty when every component was scored; else says the maximum was reduced and why."""
+        missing = self.unscored
+        if not missing:
+            return ""
+        listed = "; ".join(
+            f"{score.component.title} ({format_number(score.component.max_points)} điểm): "
+            f"{score.explanation.lower()}"
+            for score in missing
+        )
+        if self.points is None:
+            return f"{self.group.code} không chấm: {listed}"
+        return (
+            f"{self.group.code} chấm trên {format_number(self.scored_max)}/"
+            f"{format_number(self.group.max_points)} điểm, không tính {listed}"
+        )
+
 
 @dataclass(frozen=True)
 class PointsResult:
@@ -199,6 +239,11 @@ class PointsResult:
 
     def group(self, code: str) -> GroupScore:
         return next(group for group in self.groups if group.group.code == code)
+
+    @property
+    def notes(self) -> list[str]:
+        """One note per group scored over a reduced maximum (or not scored at all)."""
+        return [group.note for group in self.groups if group.note]
 
 
 def _values_for(row: IndicatorRow, indicator: str) -> dict[str, Any] | None:

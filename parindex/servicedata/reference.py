@@ -9,6 +9,7 @@ Other columns (a source note, the unit group a procedure belongs to) are kept bu
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,8 +19,17 @@ from parindex.engine import Problem
 from .errors import ServiceDataError
 from .schema import ONLINE_LEVELS
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "x", "có", "co", "đúng"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "không", "khong", "sai"})
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "x", "có", "đúng"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "không", "sai"})
+
+
+def fold_value(value: str) -> str:
+    """The form code values and yes/no words are compared in: trimmed, lower case, without
+    diacritics ("đ" is "d"), so "Có", "co" and "CÓ" are one spelling. The importer does the
+    same in SQL (`importer._key`)."""
+    decomposed = unicodedata.normalize("NFD", value.strip().lower())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare).replace("đ", "d")
 
 
 def data_path(*parts: str) -> Path:
@@ -32,6 +42,7 @@ class Unit:
     code: str
     name: str
     group: str
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +101,10 @@ def _read_rows(
 
 
 def _flag(value: str, where: str, column: str, problems: list[Problem]) -> bool:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
+    word = fold_value(value)
+    if word in {fold_value(w) for w in TRUE_WORDS}:
         return True
-    if word in FALSE_WORDS:
+    if word in {fold_value(w) for w in FALSE_WORDS}:
         return False
     problems.append(Problem(where, f"cột «{column}»: «{value}» không phải có/không"))
     return False
@@ -113,7 +124,8 @@ def load_units(path: Path) -> dict[str, Unit]:
         elif not row["name"]:
             problems.append(Problem(where, f"đơn vị «{code}» thiếu tên"))
         else:
-            units[code] = Unit(code, row["name"], row["group"] or "(chưa phân nhóm)")
+            extra = {k: v for k, v in row.items() if k not in ("code", "name", "group")}
+            units[code] = Unit(code, row["name"], row["group"] or "(chưa phân nhóm)", extra)
     if problems:
         raise ServiceDataError(problems)
     return units

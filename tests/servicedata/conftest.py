@@ -64,3 +64,12 @@ def fixture_store(
     )
     assert (result.read, result.imported, result.rejected) == (12, 12, 0)
     return store, reference
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here: the project's pytest configuration belongs to another part of the tree.
+    config.addinivalue_line(
+        "markers",
+        "scale: the indicator statements on Spark SQL and PostgreSQL against DuckDB "
+        "(skipped without pyspark and Java, or without a reachable DATABASE_URL); `make scale-test`",
+    )

@@ -19,7 +19,7 @@ P3,Đăng ký C,none,1,0,5
 """
 
 GENERIC_COLUMNS = (
-    "dossier_code", "procedure_code", "unit_code", "received_at", "deadline_at",
+    "dossier_code", "procedure_code", "procedure_name", "unit_code", "received_at", "deadline_at",
     "processing_days", "finished_at", "returned_at", "channel", "paid_online", "fee", "status",
     "digitised", "result_digitised", "satisfaction", "complaint", "eid_level2",
 )  # fmt: skip

@@ -17,10 +17,10 @@ SAMPLES = data_path("samples")
 def invoker(data_dir: Path):
     runner = CliRunner()
 
-    def invoke(*args: str):
+    def invoke(*args: str, columns: int = 250):
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("PARINDEX_DATA_DIR", str(data_dir))
-            patch.setenv("COLUMNS", "250")
+            patch.setenv("COLUMNS", str(columns))
             return runner.invoke(app, ["dossiers", *args], catch_exceptions=False)
 
     return invoke
@@ -68,10 +68,72 @@ def test_indicators_as_a_table_in_vietnamese(imported) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Chỉ số phục vụ 01/01/2025–31/12/2025" in result.output
-    assert "Quý IV/2025" in result.output
+    assert "IV/2025" in result.output
     assert "UBND xã, phường" in result.output
-    assert " %" in result.output
+    assert "hạn %" in result.output
     assert "Không chính thức" in result.output
+
+
+@pytest.mark.parametrize(
+    ("by", "columns"),
+    [
+        ("unit,month", None),
+        ("group,unit,procedure,quarter", "all"),
+        ("province", "all"),
+        ("group,year", "received,withdrawn,refused,digitisation_rate"),
+    ],
+)
+def test_the_table_fits_an_80_column_terminal_and_cuts_nothing(imported, by, columns) -> None:
+    run = imported[0]
+    arguments = ["indicators", "--from", "2025-01-01", "--to", "2025-12-31", "--by", by]
+    if columns:
+        arguments += ["--columns", columns]
+    result = run(*arguments, columns=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.output  # no cell cut short
+    if columns == "all":  # too wide for one table: the figures go on below, rows repeated
+        assert "(tiếp, 2/" in result.output
+    if by == "unit,month":
+        assert "Sở Văn hóa, Thể" in result.output  # a long name is wrapped, not cut
+
+
+def test_an_unknown_column_is_refused(imported) -> None:
+    result = imported[0](
+        "indicators", "--from", "2025-01-01", "--to", "2025-12-31", "--columns", "nope"
+    )
+    assert result.exit_code == 2
+    assert "không có cột «nope»" in result.output
+
+
+def test_reference_writes_the_lists_found_in_an_export(run, tmp_path: Path) -> None:
+    sample = str(SAMPLES / "dossiers_2025_vendor_statuses.csv")
+    result = run(
+        "reference", sample, "--mapping", "vendor_vnpt_style", "--output", str(tmp_path / "ds")
+    )
+    assert result.exit_code == 0, result.output
+    assert "Đọc 1.200 dòng: 80 đơn vị, 43 thủ tục" in result.output
+    units, procedures = tmp_path / "ds" / "units.csv", tmp_path / "ds" / "procedures.csv"
+    assert units.exists()
+    assert procedures.exists()
+    again = run(
+        "reference", sample, "--mapping", "vendor_vnpt_style", "--output", str(tmp_path / "ds")
+    )
+    assert again.exit_code == 2
+    imported = run(
+        "import", sample, "--mapping", "vendor_vnpt_style", "--units", str(units),
+        "--procedures", str(procedures),
+    )  # fmt: skip
+    assert "Đọc 1.200 dòng = nhập 1.200 + loại 0" in imported.output
+    assert "rút hồ sơ 41, từ chối 40" in imported.output
+
+
+def test_unknown_codes_are_listed_by_the_import(imported) -> None:
+    output = imported[1].output
+    assert "Đơn vị chưa có trong danh sách (1" in output
+    assert "KHONG-CO: 1 dòng" in output
+    assert "TT.KHONG-CO — " in output
 
 
 def test_indicators_as_json_xlsx_and_parquet_agree(imported, tmp_path: Path) -> None:

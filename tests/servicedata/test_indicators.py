@@ -86,10 +86,12 @@ def test_unit_two_counts_a_late_no_wait_dossier_and_a_withdrawal(fixture_store) 
     assert march.rates["satisfaction_rate"] is None  # nobody rated
     assert march.rates["online_payment_rate"] == D("0.00")
     april = row_of(result, "2025-04", unit_code="U2")
-    # D7 withdrawn on its deadline day: handled and on time, but not a result.
-    assert (april.counts["handled"], april.counts["on_time"], april.counts["early"]) == (1, 1, 0)
+    # D7 withdrawn on its deadline day: it closes in April and leaves the backlog, but a
+    # withdrawal is the applicant's act: not handled, neither on time nor late, not a result.
+    assert (april.counts["closed"], april.counts["withdrawn"], april.counts["handled"]) == (1, 1, 0)
+    assert (april.counts["on_time"], april.counts["late"], april.counts["processing"]) == (0, 0, 0)
     assert april.counts["with_result"] == 0
-    assert april.rates["timeliness_766"] == D("100.00")
+    assert april.rates["timeliness_766"] is None  # nothing handled, nothing open
 
 
 def test_dossiers_received_before_the_range_are_carried_over(fixture_store) -> None:
@@ -108,7 +110,9 @@ def test_dossiers_received_before_the_range_are_carried_over(fixture_store) -> N
 def test_dossiers_entirely_outside_the_range_are_not_counted(fixture_store) -> None:
     result = table(fixture_store, "unit", "month")
     assert sum(row.counts["received"] for row in result.rows) == 8  # D1–D7 and D10
-    assert sum(row.counts["handled"] for row in result.rows) == 7  # D1–D3, D5–D8
+    assert sum(row.counts["handled"] for row in result.rows) == 6  # D1–D3, D5, D6, D8
+    assert sum(row.counts["withdrawn"] for row in result.rows) == 1  # D7
+    assert sum(row.counts["refused"] for row in result.rows) == 1  # D8, dated: also handled
     assert {(row.keys["unit_code"], row.period.code) for row in result.rows} == {
         ("U1", "2025-03"), ("U1", "2025-04"), ("U2", "2025-03"), ("U2", "2025-04"),
         ("U3", "2025-03"), ("U3", "2025-04"),
@@ -120,15 +124,16 @@ def test_the_province_over_the_whole_range(fixture_store) -> None:
     assert row.keys == {"province": "Toàn tỉnh"}
     assert row.period.label == "01/03/2025–30/04/2025"
     counts = row.counts
-    assert (counts["carried_over"], counts["received"], counts["handled"]) == (2, 8, 7)
+    assert (counts["carried_over"], counts["received"], counts["handled"]) == (2, 8, 6)
+    assert (counts["withdrawn"], counts["refused"], counts["closed"]) == (1, 1, 7)
     assert (counts["on_time"], counts["late"], counts["processing"], counts["overdue"]) == (
-        4,
+        3,
         3,
         3,
         3,
     )
-    assert row.rates["on_time_rate"] == D("57.14")  # 4 / 7
-    assert row.rates["timeliness_766"] == D("40.00")  # (4 + 0) / (7 + 3)
+    assert row.rates["on_time_rate"] == D("50.00")  # 3 / 6: D7's withdrawal is not counted
+    assert row.rates["timeliness_766"] == D("33.33")  # (3 + 0) / (6 + 3)
 
 
 def test_groups_add_up_their_units(fixture_store) -> None:
