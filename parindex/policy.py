@@ -37,12 +37,12 @@ from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
 from parindex.questionnaires.models import Survey, SurveyState
 from parindex.units.models import Unit
 
-_ALL = frozenset(Role)
-_HOME_AFFAIRS = frozenset({Role.ADMIN, Role.APPRAISER})
+_ALL: frozenset[Role] = frozenset(Role)
+_HOME_AFFAIRS: frozenset[Role] = frozenset({Role.ADMIN, Role.APPRAISER})
 _PROVINCIAL = PROVINCIAL_ROLES
-_ADMIN = frozenset({Role.ADMIN})
+_ADMIN: frozenset[Role] = frozenset({Role.ADMIN})
 
-CAPABILITIES: dict[str, frozenset[str]] = {
+CAPABILITIES: dict[str, frozenset[Role]] = {
     "units.view_all": _PROVINCIAL,
     "units.manage": _ADMIN,
     "users.manage": _ADMIN,

@@ -10,6 +10,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "is_demo")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("parindex", {"fields": ("full_name", "role", "unit", "phone", "is_demo")}),
     )

@@ -19,5 +19,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
-UNIT_ROLES = frozenset({Role.OFFICER, Role.HEAD})
-PROVINCIAL_ROLES = frozenset({Role.APPRAISER, Role.COUNCIL, Role.LEADER, Role.ADMIN})
+UNIT_ROLES: frozenset[Role] = frozenset({Role.OFFICER, Role.HEAD})
+PROVINCIAL_ROLES: frozenset[Role] = frozenset(
+    {Role.APPRAISER, Role.COUNCIL, Role.LEADER, Role.ADMIN}
+)

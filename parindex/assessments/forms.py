@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments import workflow
@@ -175,7 +176,9 @@ class MultipleFileField(forms.Field):
 
 
 class EvidenceUploadForm(forms.Form):
-    files = MultipleFileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))
+    # A declared field: the form's metaclass moves it into `base_fields`, so it never replaces
+    # the form's `files` (the uploads), which is what the stubs compare it with.
+    files = MultipleFileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))  # type: ignore[assignment]
     location = forms.CharField(
         label=_("Trang/mục chứa nội dung"),
         required=False,
@@ -190,9 +193,11 @@ class EvidenceLinkForm(forms.Form):
     )
     location = forms.CharField(label=_("Trang/mục"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, documents: QuerySet[EvidenceDocument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = documents  # type: ignore[attr-defined]
+        document = self.fields["document"]
+        assert isinstance(document, forms.ModelChoiceField)
+        document.queryset = documents
 
 
 class DateTimeInput(forms.DateTimeInput):

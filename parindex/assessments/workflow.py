@@ -83,11 +83,11 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.ADMIN: _("quản trị hệ thống"),
 }
 
-_UNIT = frozenset({Role.OFFICER, Role.HEAD})
-_HEAD = frozenset({Role.HEAD})
-_APPRAISER = frozenset({Role.APPRAISER})
-_COUNCIL = frozenset({Role.COUNCIL})
-_ADMIN = frozenset({Role.ADMIN})
+_UNIT: frozenset[Role] = frozenset({Role.OFFICER, Role.HEAD})
+_HEAD: frozenset[Role] = frozenset({Role.HEAD})
+_APPRAISER: frozenset[Role] = frozenset({Role.APPRAISER})
+_COUNCIL: frozenset[Role] = frozenset({Role.COUNCIL})
+_ADMIN: frozenset[Role] = frozenset({Role.ADMIN})
 
 # (state, action) → (roles allowed, next state)
 TRANSITIONS: dict[tuple[State, Action], tuple[frozenset[Role], State]] = {

@@ -75,6 +75,6 @@ def audit_record(
         object_repr=(object_repr or "")[:255],
         changes=_plain(dict(changes or {})),
         reason=reason,
-        scope_type=scope._meta.model_name if scope is not None else "",
+        scope_type=(scope._meta.model_name or "") if scope is not None else "",
         scope_id=str(scope.pk) if scope is not None else "",
     )

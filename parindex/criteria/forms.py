@@ -25,7 +25,9 @@ class CommaListField(forms.CharField):
             return ", ".join(str(item) for item in value)
         return value
 
-    def to_python(self, value: Any) -> list[str]:
+    # Cleans the text into a list: a CharField for its text input and checks, so its `to_python`
+    # returns what the form's data holds (a list), not the `str` the stubs expect of a CharField.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [item.strip() for item in text.split(",") if item.strip()]
 

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import SupportsFloat
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -32,8 +33,8 @@ DRILL_HEADINGS = (
 )
 
 
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _number(value: SupportsFloat | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def drilldown_workbook(result: Drilldown, *, when: datetime, demo: bool) -> bytes:

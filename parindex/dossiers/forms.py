@@ -44,7 +44,9 @@ class DossierUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].choices = mapping_choices()
+        mapping = self.fields["mapping"]
+        assert isinstance(mapping, forms.ChoiceField)
+        mapping.choices = mapping_choices()
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +53,11 @@ class GroupForm(forms.ModelForm):
         model = UnitGroup
         fields = ["code", "name", "framework", "position", "units"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["framework"].queryset = Framework.objects.order_by("-year", "name")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        framework = self.fields["framework"]
+        assert isinstance(framework, forms.ModelChoiceField)
+        framework.queryset = Framework.objects.order_by("-year", "name")
 
 
 class ExtensionForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,10 +88,13 @@ class InvitationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, units: Iterable[Unit], groups: list[dict[str, Any]], **kw: Any):
+    def __init__(self, *args: Any, units: QuerySet[Unit], groups: list[dict[str, Any]], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["respondent_group"].choices = [(g["code"], g["label"]) for g in groups]  # type: ignore[attr-defined]
+        unit, group = self.fields["unit"], self.fields["respondent_group"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        assert isinstance(group, forms.ChoiceField)
+        unit.queryset = units
+        group.choices = [(g["code"], g["label"]) for g in groups]
         if not self.is_bound:
             self.initial["expires_on"] = timezone.localdate() + datetime.timedelta(days=30)
 

@@ -251,6 +251,7 @@ def scoring_options(survey: Survey) -> ScoringOptions:
         for unit_code, group, population in SamplingTarget.objects.filter(
             survey=survey, population__isnull=False
         ).values_list("unit__code", "respondent_group", "population")
+        if population is not None  # the query's filter already says so; the types do not know
     }
     return ScoringOptions(
         confidence=float(survey.confidence), min_sample=MIN_SAMPLE, populations=populations

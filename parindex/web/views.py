@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,10 +17,11 @@ from parindex.periods.models import (
 from parindex.periods.selectors import unit_result_history
 from parindex.policy import can
 from parindex.units.models import Unit
+from parindex.web.http import AuthedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"now": timezone.now()}
     if can(user, "assessments.self_assess") and user.unit is not None:

@@ -59,14 +59,16 @@ def _store_checked(
     )
     # A generated name: the user's name never reaches the storage (no path tricks, no clashes).
     document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", ContentFile(checked.data), save=False)
-    stored.append(document.file.name)
+    name = document.file.name
+    assert name is not None  # `save` has just stored the file under its name
+    stored.append(name)
     try:
         with transaction.atomic():
             document.save()
     except IntegrityError:
         # Someone of the unit uploaded the same file at the same moment: keep theirs.
-        default_storage.delete(document.file.name)
-        stored.remove(document.file.name)
+        default_storage.delete(name)
+        stored.remove(name)
         return EvidenceDocument.objects.get(
             unit=assessment.unit, period=assessment.period, sha256=checked.sha256
         )

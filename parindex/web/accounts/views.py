@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +18,7 @@ from parindex.accounts import services
 from parindex.accounts.forms import UserForm
 from parindex.accounts.models import Role, User
 from parindex.policy import require, user_for
+from parindex.web.http import AuthedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -40,13 +41,13 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "users.manage")
     users = User.objects.select_related("unit").order_by("role", "unit__name", "username")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-def _save(request: HttpRequest, form: UserForm, user: User | None) -> User | None:
+def _save(request: AuthedRequest, form: UserForm, user: User | None) -> User | None:
     data = dict(form.cleaned_data)
     password = data.pop("password", "")
     try:
@@ -66,7 +67,7 @@ def _save(request: HttpRequest, form: UserForm, user: User | None) -> User | Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "users.manage")
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +80,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     account = user_for(request.user, pk, write=True)
     form = UserForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():

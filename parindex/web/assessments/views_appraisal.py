@@ -68,6 +68,7 @@ from parindex.web.assessments.views_common import (
     done,
     leaf_or_404,
 )
+from parindex.web.http import AuthedRequest
 
 
 def _chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
@@ -85,7 +86,7 @@ def _chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     """Every unit of one group of one period: state, self and appraised totals."""
     require(request.user, "assessments.view_all")
     period = _chosen_period(request)
@@ -132,7 +133,7 @@ def _appraisal_form(row: NodeRow, editable: bool, data: Any = None) -> Appraisal
 
 
 def _appraisal_context(
-    request: HttpRequest, assessment: Assessment, sheet: Sheet
+    request: AuthedRequest, assessment: Assessment, sheet: Sheet
 ) -> dict[str, Any]:
     editable = appraisal_edit_state(request.user, assessment)
     for row in sheet.rows:
@@ -156,7 +157,7 @@ def _appraisal_context(
 
 
 @login_required
-def appraise(request: HttpRequest, pk: int) -> HttpResponse:
+def appraise(request: AuthedRequest, pk: int) -> HttpResponse:
     """The appraisal page: per leaf, the unit's entry and evidence beside the appraiser's."""
     require(request.user, "assessments.view_all")
     assessment = assessment_for(request.user, pk)
@@ -168,19 +169,19 @@ def appraise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appraise_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def appraise_entry(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.APPRAISE)
     node = leaf_or_404(assessment, code)
     form = AppraisalForm(request.POST, node=node)
     error, status = "", 200
     if not form.is_valid():
-        error = "; ".join(message for messages in form.errors.values() for message in messages)
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
         status = INVALID
     else:
         data = form.cleaned_data
         try:
             entry_appraise(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 node_code=node.code,
                 values=form.values(),
@@ -194,7 +195,7 @@ def appraise_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             error, status = str(stale), CONFLICT
         except WorkflowError as refused:
             error, status = str(refused), INVALID
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return done(
             request,
             appraise_url(assessment, dom_id(node.code)),
@@ -231,7 +232,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthedRequest, pk: int) -> HttpResponse:
     """Plain state changes (start, return to the unit, finalise, reopen, return for review)."""
     assessment = assessment_for(request.user, pk)
     form = TransitionForm(request.POST)
@@ -243,7 +244,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         assessment_transition(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             assessment=assessment,
             action=action,
             reason=form.cleaned_data["reason"],
@@ -267,7 +268,7 @@ def _default_deadline() -> datetime.datetime:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
+def explanation_request(request: AuthedRequest, pk: int) -> HttpResponse:
     """Pick nodes (a question each) and a deadline; the unit is notified."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.REQUEST_EXPLANATION)
     sheet = assessment_sheet(assessment)
@@ -281,7 +282,7 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             round_ = explanation_services.explanation_request(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 questions=form.questions(),
                 deadline=form.cleaned_data["deadline"],
@@ -317,7 +318,7 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def council(request: HttpRequest) -> HttpResponse:
+def council(request: AuthedRequest) -> HttpResponse:
     """The period's unit groups and how far each is from the council's approval."""
     require(request.user, "assessments.view_all")
     period = _chosen_period(request)
@@ -336,7 +337,7 @@ def council(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_review(request: AuthedRequest, group_pk: int) -> HttpResponse:
     """One group's appraised results (provisional ranks), approved here by the council."""
     require(request.user, "assessments.view_all")
     group = UnitGroup.objects.select_related("period", "framework").filter(pk=group_pk).first()
@@ -349,7 +350,7 @@ def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
             url = reverse("assessments:group_review", args=[group.pk])
             try:
                 group_approve(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     group=group,
                     note=form.cleaned_data["note"],
                 )
@@ -375,14 +376,14 @@ def group_review(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @login_required
-def publication_list(request: HttpRequest) -> HttpResponse:
+def publication_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "assessments.publish")
     return render(request, "assessments/publication_list.html", {"periods": publication_periods()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
+def publish(request: AuthedRequest, period_pk: int) -> HttpResponse:
     """The administrator publishes the period's approved results with the decision."""
     require(request.user, "assessments.publish")
     period = period_for(request.user, period_pk)
@@ -391,7 +392,7 @@ def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             count = period_publish(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 period=period,
                 decision_number=form.cleaned_data["decision_number"],
                 decision_date=form.cleaned_data["decision_date"],
@@ -426,7 +427,7 @@ def publish(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def amend(request: HttpRequest, pk: int) -> HttpResponse:
+def amend(request: AuthedRequest, pk: int) -> HttpResponse:
     """Correct a published result, with a reason; the old published row stays as it was."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.AMEND)
     sheet = assessment_sheet(assessment)
@@ -450,7 +451,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     amended = result_amend(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         assessment=assessment,
                         node_code=row.code,
                         values=values,

@@ -26,6 +26,7 @@ from parindex.assessments.selectors import (
 from parindex.audit.models import AuditEvent
 from parindex.engine import Node
 from parindex.policy import assessment_for
+from parindex.web.http import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +43,7 @@ def _scope(
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk)
     node, events = _scope(request, assessment)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -62,7 +63,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history_export(request: HttpRequest, pk: int) -> HttpResponse:
+def history_export(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk)
     node, events = _scope(request, assessment)
     workbook = Workbook()

@@ -63,12 +63,13 @@ from parindex.policy import (
     state_actions,
 )
 from parindex.web.assessments.views_common import CONFLICT, INVALID, done, leaf_or_404, self_url
+from parindex.web.http import AuthedRequest
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 @login_required
-def my_assessments(request: HttpRequest) -> HttpResponse:
+def my_assessments(request: AuthedRequest) -> HttpResponse:
     """Unit users: their unit's assessment of each period (the current one opened on first
     visit). Provincial users are sent to the appraisal queue."""
     user = request.user
@@ -76,7 +77,9 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
         if can(user, "assessments.view_all"):
             return redirect("assessments:queue")
         raise Http404
-    unit = user.unit  # type: ignore[union-attr]
+    unit = user.unit
+    if unit is None:  # never: a unit role has its unit (constraint `user_unit_matches_role`)
+        raise Http404
     groups = list(
         UnitGroup.objects.filter(units=unit).select_related("period").order_by("-period__year")
     )
@@ -117,7 +120,7 @@ def _self_form(row: NodeRow, editable: bool, data: Any = None) -> SelfEntryForm:
     )
 
 
-def _self_context(request: HttpRequest, assessment: Assessment, sheet: Sheet) -> dict[str, Any]:
+def _self_context(request: AuthedRequest, assessment: Assessment, sheet: Sheet) -> dict[str, Any]:
     editable, lock_reason = self_edit_state(request.user, assessment)
     for row in sheet.rows:
         if row.is_leaf:
@@ -141,7 +144,7 @@ def _self_context(request: HttpRequest, assessment: Assessment, sheet: Sheet) ->
 
 
 @login_required
-def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_self(request: AuthedRequest, pk: int) -> HttpResponse:
     """The self-assessment: the framework tree, a form per leaf, evidence, progress."""
     assessment = assessment_for(request.user, pk)
     sheet = assessment_sheet(assessment)
@@ -149,7 +152,7 @@ def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _row_response(
-    request: HttpRequest,
+    request: AuthedRequest,
     assessment: Assessment,
     code: str,
     *,
@@ -175,18 +178,18 @@ def _row_response(
 
 @login_required
 @require_POST
-def entry_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def entry_save(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.SAVE_DRAFT)
     node = leaf_or_404(assessment, code)
     form = SelfEntryForm(request.POST, node=node)
     error, status = "", 200
     if not form.is_valid():
-        error = "; ".join(message for messages in form.errors.values() for message in messages)
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
         status = INVALID
     else:
         try:
             entry_save_self(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 node_code=node.code,
                 values=form.values(),
@@ -198,7 +201,7 @@ def entry_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             error, status = str(stale), CONFLICT
         except WorkflowError as refused:
             error, status = str(refused), INVALID
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         anchor = dom_id(node.code)
         if status == CONFLICT:
             return done(request, self_url(assessment, anchor), error=error)
@@ -221,7 +224,7 @@ def entry_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def entry_preview(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """Points and the rule's explanation for what is typed, without saving (for the unit's
     and the appraiser's forms alike)."""
     assessment = assessment_for(request.user, pk)
@@ -229,7 +232,7 @@ def entry_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = ValuesForm(request.POST, node=node)
     points, text = None, ""
     if not form.is_valid():
-        text = "; ".join(message for messages in form.errors.values() for message in messages)
+        text = "; ".join(str(message) for messages in form.errors.values() for message in messages)
     else:
         values = form.values()
         if values is None:
@@ -252,18 +255,18 @@ def _uploaded(request: HttpRequest) -> list[evidence_services.UploadedFile]:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.SAVE_DRAFT)
     node = leaf_or_404(assessment, code)
     form = EvidenceUploadForm(request.POST, request.FILES)
     error, saved, status = "", "", 200
     if not form.is_valid():
-        error = "; ".join(message for messages in form.errors.values() for message in messages)
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
         status = INVALID
     else:
         try:
             documents = evidence_services.evidence_upload_many(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 files=_uploaded(request),
                 node_code=node.code,
@@ -276,7 +279,7 @@ def evidence_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _evidence_answer(
-    request: HttpRequest,
+    request: AuthedRequest,
     assessment: Assessment,
     code: str,
     status: int,
@@ -287,7 +290,7 @@ def _evidence_answer(
     explanation), or a redirect there."""
     on_explanation = request.POST.get("page") == "explanation"
     request_pk = request.POST.get("request", "")
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if on_explanation and request_pk.isdigit():
             url = reverse("assessments:explanation", args=[assessment.pk, int(request_pk)])
         else:
@@ -308,7 +311,7 @@ def _evidence_answer(
 
 @login_required
 @require_POST
-def evidence_link(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def evidence_link(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """Cite a document the unit already uploaded this period (no second upload)."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.SAVE_DRAFT)
     node = leaf_or_404(assessment, code)
@@ -323,7 +326,7 @@ def evidence_link(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     else:
         try:
             evidence_services.evidence_link(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 node_code=node.code,
                 document=document,
@@ -337,7 +340,7 @@ def evidence_link(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def evidence_unlink(request: AuthedRequest, pk: int, link_pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.SAVE_DRAFT)
     link = (
         EvidenceLink.objects.select_related("entry__assessment", "document")
@@ -349,7 +352,7 @@ def evidence_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
     code = link.entry.node_code
     error, saved, status = "", "", 200
     try:
-        evidence_services.evidence_unlink(actor=request.user, link=link)  # type: ignore[arg-type]
+        evidence_services.evidence_unlink(actor=request.user, link=link)
         saved = _("Đã gỡ «%(name)s» khỏi mục.") % {"name": link.document.original_name}
     except WorkflowError as refused:
         error, status = str(refused), INVALID
@@ -357,9 +360,9 @@ def evidence_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     """The file, through the access check: never a public URL of the storage."""
-    document: EvidenceDocument = evidence_for(request.user, pk)  # type: ignore[arg-type]
+    document: EvidenceDocument = evidence_for(request.user, pk)
     inline = document.content_type in INLINE_TYPES
     response = FileResponse(
         document.file.open("rb"),
@@ -372,12 +375,12 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The head's check before sending: what is missing, then "send"."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.SUBMIT)
     if request.method == "POST":
         try:
-            assessment_submit(actor=request.user, assessment=assessment)  # type: ignore[arg-type]
+            assessment_submit(actor=request.user, assessment=assessment)
         except WorkflowError as refused:
             return done(
                 request, reverse("assessments:submit", args=[assessment.pk]), error=str(refused)
@@ -443,7 +446,7 @@ def _explanation_items(
 
 
 def _explanation_context(
-    request: HttpRequest, assessment: Assessment, explanation: ExplanationRequest
+    request: AuthedRequest, assessment: Assessment, explanation: ExplanationRequest
 ) -> dict[str, Any]:
     is_open = explanation.sent_at is None
     answering = is_open and explanation_edit_state(request.user, assessment)
@@ -461,7 +464,7 @@ def _explanation_context(
 
 
 @login_required
-def explanation(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+def explanation(request: AuthedRequest, pk: int, request_pk: int) -> HttpResponse:
     """One explanation round: each question, the unit's answer and new evidence."""
     assessment = assessment_for(request.user, pk)
     round_ = _request_or_404(assessment, request_pk)
@@ -473,7 +476,7 @@ def explanation(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
 
 
 def _explanation_item_response(
-    request: HttpRequest,
+    request: AuthedRequest,
     assessment: Assessment,
     code: str,
     status: int,
@@ -504,7 +507,7 @@ def _explanation_item_response(
 
 @login_required
 @require_POST
-def explanation_answer(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def explanation_answer(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.ANSWER_EXPLANATION)
     item = (
         ExplanationItem.objects.select_related("request__assessment")
@@ -520,14 +523,14 @@ def explanation_answer(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     else:
         try:
             explanation_services.explanation_answer(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 answer=form.cleaned_data["answer"],
             )
             saved = _("Đã lưu trả lời.")
         except WorkflowError as refused:
             error, status = str(refused), INVALID
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         url = reverse("assessments:explanation", args=[assessment.pk, item.request_id])
         return done(request, url, saved, error)
     return _explanation_item_response(
@@ -544,12 +547,12 @@ def explanation_answer(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def explanation_send(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+def explanation_send(request: AuthedRequest, pk: int, request_pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk, action=workflow.Action.SEND_EXPLANATION)
     round_ = _request_or_404(assessment, request_pk)
     url = reverse("assessments:explanation", args=[assessment.pk, round_.pk])
     try:
-        explanation_services.explanation_send(actor=request.user, request=round_)  # type: ignore[arg-type]
+        explanation_services.explanation_send(actor=request.user, request=round_)
     except WorkflowError as refused:
         return done(request, url, error=str(refused))
     return done(request, url, _("Đã gửi giải trình tới Sở Nội vụ."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from parindex.criteria import selectors, services
 from parindex.criteria.forms import CloneForm, FrameworkImportForm, NodeForm
 from parindex.engine import FrameworkError, Problem
 from parindex.policy import can, framework_for, require, visible_frameworks
+from parindex.web.http import AuthedRequest
 
 EXPORT_TYPES = {
     "yaml": (".yaml", "application/yaml; charset=utf-8"),
@@ -22,7 +23,7 @@ EXPORT_TYPES = {
 
 
 @login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "frameworks.view")
     return render(
         request,
@@ -35,7 +36,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = framework_for(request.user, pk)
     can_edit = framework.is_draft and can(request.user, "frameworks.manage")
     return render(
@@ -54,7 +55,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def framework_import(request: HttpRequest) -> HttpResponse:
+def framework_import(request: AuthedRequest) -> HttpResponse:
     require(request.user, "frameworks.manage")
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -81,7 +82,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def node_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def node_edit(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     framework = framework_for(request.user, pk, write=True)
     node = framework.nodes.filter(code=code).first()
     if node is None:
@@ -101,7 +102,7 @@ def node_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = framework_for(request.user, pk, write=True)
     require(request.user, "frameworks.publish")
     problems = services.framework_publish(actor=request.user, framework=framework)
@@ -117,7 +118,7 @@ def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def framework_clone(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_clone(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = framework_for(request.user, pk)
     require(request.user, "frameworks.manage")
     initial = {"year": framework.year + 1, "code": f"{framework.code}-{framework.year + 1}"}
@@ -132,7 +133,7 @@ def framework_clone(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def framework_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     framework = framework_for(request.user, pk)
     if fmt not in EXPORT_TYPES:
         raise Http404

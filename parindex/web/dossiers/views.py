@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
 )
@@ -53,6 +52,7 @@ from parindex.policy import (
 from parindex.servicedata import Drilldown, ServiceDataError, load_feed_catalogue, shipped_mappings
 from parindex.servicedata.indicators import COUNT_LABELS, RATES_BY_NAME
 from parindex.units.models import Unit
+from parindex.web.http import AuthedRequest
 
 KEY_HEADINGS = {"unit": "Đơn vị", "group": "Nhóm đơn vị", "province": "Phạm vi"}
 
@@ -69,7 +69,7 @@ def _unit_links(codes: set[str]) -> dict[str, int]:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     require(request.user, "dossiers.view")
     own_code = dossier_unit_code(request.user)  # None: every unit's rows
     sees_all = own_code is None
@@ -118,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_page(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "dossiers.view")
     unit = unit_for(request.user, pk)
     form = RangeForm(request.GET or None)
@@ -148,7 +148,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 # Drill-down -------------------------------------------------------------------------------------
 
 
-def _drilldown(request: HttpRequest) -> tuple[DrilldownForm, date, date, Drilldown | None]:
+def _drilldown(request: AuthedRequest) -> tuple[DrilldownForm, date, date, Drilldown | None]:
     require(request.user, "dossiers.view_all")
     form = DrilldownForm(request.GET or None)
     start, end = form.range(selectors.default_range())
@@ -157,7 +157,7 @@ def _drilldown(request: HttpRequest) -> tuple[DrilldownForm, date, date, Drilldo
 
 
 @login_required
-def drilldown(request: HttpRequest) -> HttpResponse:
+def drilldown(request: AuthedRequest) -> HttpResponse:
     form, start, end, result = _drilldown(request)
     units = set()
     if result is not None:
@@ -176,7 +176,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def drilldown_export(request: HttpRequest) -> HttpResponse:
+def drilldown_export(request: AuthedRequest) -> HttpResponse:
     _form, start, end, result = _drilldown(request)
     if result is None:
         raise Http404
@@ -195,7 +195,7 @@ def drilldown_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     require(request.user, "dossiers.manage")
     form = DossierUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -228,7 +228,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
     """An import's (or a data-criteria run's) progress, then its report. While it runs, htmx
     polls this page; when it is over the page reloads itself to show the report."""
     task = dossier_job_for(request.user, pk)
@@ -265,7 +265,7 @@ def _rejected_response(batch_id: str) -> StreamingHttpResponse:
 
 
 @login_required
-def report_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def report_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     task = dossier_job_for(request.user, pk)
     batch_id = (task.report or {}).get("batch")
     if not batch_id:
@@ -274,19 +274,19 @@ def report_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @login_required
-def batches(request: HttpRequest) -> HttpResponse:
+def batches(request: AuthedRequest) -> HttpResponse:
     require(request.user, "dossiers.manage")
     return render(request, "dossiers/batches.html", {"batches": selectors.batches()})
 
 
 @login_required
-def batch_rejected(request: HttpRequest, batch_id: str) -> StreamingHttpResponse:
+def batch_rejected(request: AuthedRequest, batch_id: str) -> StreamingHttpResponse:
     require(request.user, "dossiers.manage")
     return _rejected_response(batch_id)
 
 
 @login_required
-def mapping_download(request: HttpRequest, name: str) -> FileResponse:
+def mapping_download(request: AuthedRequest, name: str) -> FileResponse:
     require(request.user, "dossiers.manage")
     path = shipped_mappings().get(name)
     if path is None:
@@ -295,7 +295,7 @@ def mapping_download(request: HttpRequest, name: str) -> FileResponse:
 
 
 @login_required
-def feeds(request: HttpRequest) -> HttpResponse:
+def feeds(request: AuthedRequest) -> HttpResponse:
     require(request.user, "dossiers.manage")
     form = FeedUploadForm(request.POST or None, request.FILES or None)
     result = None
@@ -322,7 +322,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def criteria(request: HttpRequest) -> HttpResponse:
+def criteria(request: AuthedRequest) -> HttpResponse:
     """The data-scored nodes of a period's frameworks, what each assessment holds, and the
     button that fills them from the service data."""
     require(request.user, "dossiers.manage")
@@ -348,7 +348,7 @@ def criteria(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def apply(request: HttpRequest, period_pk: int) -> HttpResponse:
+def apply(request: AuthedRequest, period_pk: int) -> HttpResponse:
     require(request.user, "dossiers.manage")
     period = period_for(request.user, period_pk)
     task = services.data_apply_start(actor=request.user, period=period)
@@ -356,7 +356,7 @@ def apply(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def provenance(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def provenance(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """Where a data-scored node's figure came from: the snapshot stored as its evidence.
     `?format=json` gives the snapshot itself."""
     assessment = assessment_for(request.user, pk)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,16 +15,17 @@ from parindex.periods import selectors, services
 from parindex.periods.forms import ExtensionForm, GroupForm, PeriodForm
 from parindex.periods.models import UnitGroup
 from parindex.policy import can, period_for, require
+from parindex.web.http import AuthedRequest
 
 
-def _add_errors(form: object, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
         for message in messages_:
-            form.add_error(field if field in form.fields else None, message)  # type: ignore[attr-defined]
+            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "periods.view")
     return render(
         request,
@@ -33,11 +35,15 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     period = period_for(request.user, pk)
     extensions = period.extensions.select_related("unit", "granted_by")
     if not can(request.user, "periods.view_extensions"):
-        extensions = extensions.filter(unit_id=request.user.unit_id)
+        # A user without a unit matches no extension (as `unit_id=None` would).
+        unit_id = request.user.unit_id
+        extensions = (
+            extensions.filter(unit_id=unit_id) if unit_id is not None else extensions.none()
+        )
     return render(
         request,
         "periods/period_detail.html",
@@ -52,7 +58,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_create(request: HttpRequest) -> HttpResponse:
+def period_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "periods.manage")
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +74,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def period_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     period = period_for(request.user, pk, write=True)
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +90,7 @@ def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
+def group_edit(request: AuthedRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
     period = period_for(request.user, pk, write=True)
     group = None
     if group_pk is not None:
@@ -109,7 +115,7 @@ def group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def extension_add(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_add(request: AuthedRequest, pk: int) -> HttpResponse:
     period = period_for(request.user, pk, write=True)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

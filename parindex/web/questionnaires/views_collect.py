@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from parindex import policy
+from parindex.accounts.models import User
 from parindex.engine import Problem
 from parindex.policy import require, survey_for
 from parindex.questionnaires import selectors
@@ -30,6 +30,7 @@ from parindex.questionnaires.models import Channel, Invitation, Response, Survey
 from parindex.questionnaires.services.collection import invitations_create, response_enter
 from parindex.questionnaires.services.imports import responses_import
 from parindex.units.models import Unit
+from parindex.web.http import AuthedRequest
 from parindex.web.questionnaires.views_common import (
     BOM,
     CSV_TYPE,
@@ -58,7 +59,7 @@ def _links_csv(request: HttpRequest, created: list[tuple[Invitation, str]]) -> s
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     units = selectors.survey_units(survey)
     form = InvitationForm(request.POST or None, units=units, groups=survey.respondent_groups)
@@ -134,7 +135,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitations_export(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The invitations and whether each was used (the links themselves are not kept)."""
     survey = survey_for(request.user, pk, write=True)
     now = timezone.now()
@@ -159,13 +160,13 @@ def invitations_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _entry_units(survey: Survey, user: Any) -> list[Unit]:
+def _entry_units(survey: Survey, user: User) -> list[Unit]:
     return list(policy.visible_survey_units(user, selectors.survey_units(survey)))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
+def entry(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     require(request.user, "surveys.enter")
     units = _entry_units(survey, request.user)
@@ -207,7 +208,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_responses(request: HttpRequest, pk: int) -> HttpResponse:
+def import_responses(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +32,12 @@ from parindex.questionnaires.forms import (
 from parindex.questionnaires.models import Channel
 from parindex.questionnaires.services import questionnaire as questionnaire_services
 from parindex.questionnaires.services.targets import TargetRow, targets_import_csv, targets_save
+from parindex.web.http import AuthedRequest
 from parindex.web.questionnaires.views_common import attachment, survey_context, uploaded
 
 
 @login_required
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "surveys.view")
     return render(
         request,
@@ -52,7 +53,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_create(request: HttpRequest) -> HttpResponse:
+def survey_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "surveys.manage")
     form = SurveyCreateForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -82,7 +83,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     require(request.user, "surveys.view_all")
     form = selectors.survey_form(survey)
@@ -129,7 +130,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     form = SurveyEditForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +152,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     try:
         questionnaire_services.survey_transition(
@@ -168,7 +169,7 @@ def survey_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def form_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def form_replace(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     form = FormReplaceForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -197,7 +198,7 @@ def form_replace(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def form_export(request: HttpRequest, pk: int) -> HttpResponse:
+def form_export(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     require(request.user, "surveys.view_all")
     name = f"{survey.form_id or 'bieu-mau'}-{survey.form_version or '1'}.xlsx"
@@ -220,7 +221,7 @@ def _whole(text: str, where: str, problems: list[Problem]) -> int | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest, pk: int) -> HttpResponse:
+def targets(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     units = list(selectors.survey_units(survey))
     groups = survey.respondent_groups
@@ -274,7 +275,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
+def targets_import(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     upload = UploadForm(request.POST, request.FILES)
     if not upload.is_valid():
@@ -294,7 +295,7 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     units = policy.visible_survey_units(request.user, selectors.survey_units(survey))
     rows = selectors.survey_progress(survey, units)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from parindex.questionnaires import selectors
 from parindex.questionnaires.services.feed import survey_apply
 from parindex.surveys.scoring import NodeEstimate, UnitEstimate, UnitFlag
 from parindex.units.models import Unit
+from parindex.web.http import AuthedRequest
 from parindex.web.questionnaires.views_common import CSV_TYPE, attachment, survey_context
 
 
@@ -33,7 +34,7 @@ class ResultRow:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     view_all = can(request.user, "surveys.view_all")
     units = list(policy.visible_survey_units(request.user, selectors.survey_units(survey)))
@@ -85,7 +86,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     outcome = survey_apply(survey=survey, actor=request.user)
     if outcome.message:
@@ -114,7 +115,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk)
     require(request.user, "surveys.view_all")
     name = f"phieu-an-danh-{survey.form_id or survey.pk}.csv"

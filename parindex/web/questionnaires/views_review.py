@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from parindex.questionnaires.forms import DecisionForm
 from parindex.questionnaires.models import Response, Survey
 from parindex.questionnaires.services import review as review_services
 from parindex.surveys.integrity import RULE_TITLES
+from parindex.web.http import AuthedRequest
 from parindex.web.questionnaires.views_common import survey_context
 
 
@@ -35,7 +36,7 @@ def _response_for(survey: Survey, response_pk: int) -> Response:
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     unit_text = request.GET.get("unit", "")
     filters = selectors.ReviewFilters(
@@ -47,6 +48,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     for response in page:
+        # The template's label for the row, set on the row itself (not a field of the model).
         response.group_label = survey.group_label(response.respondent_group)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,7 +71,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+def response_detail(request: AuthedRequest, pk: int, response_pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     response = _response_for(survey, response_pk)
     form = selectors.survey_form(survey)
@@ -118,7 +120,7 @@ def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def response_decide(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+def response_decide(request: AuthedRequest, pk: int, response_pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     response = _response_for(survey, response_pk)
     form = DecisionForm(request.POST)
@@ -141,7 +143,7 @@ def response_decide(request: HttpRequest, pk: int, response_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def check(request: HttpRequest, pk: int) -> HttpResponse:
+def check(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     summary = review_services.survey_check(survey=survey, actor=request.user)
     messages.success(

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,13 +34,14 @@ from parindex.policy import (
 from parindex.results import charts, pdf, selectors
 from parindex.results.jobs import EXCEL_JOB, PROVINCE_PDF_JOB
 from parindex.units.models import Unit
+from parindex.web.http import AuthedRequest
 
 # Cached page bodies are keyed by version, so they are never stale; this only frees memory.
 CACHE_SECONDS = 30 * 60
 
 
 def _filters(
-    request: HttpRequest,
+    request: AuthedRequest,
     current: UnitGroup | None = None,
     periods: list[AssessmentPeriod] | None = None,
 ) -> dict[str, object]:
@@ -60,7 +61,7 @@ def _filters(
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     periods = visible_result_periods(request.user, selectors.result_periods())
     year, code = request.GET.get("year", ""), request.GET.get("group", "")
     if year:
@@ -103,7 +104,7 @@ def _cached_body(key: str | None, build: Callable[[], str | None]) -> str | None
 
 
 @login_required
-def group_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
     group = result_group_for(request.user, pk)
     version = selectors.page_version(group, may_view_previous_year(request.user, group.period))
 
@@ -151,7 +152,7 @@ def _unit(unit_pk: int) -> Unit:
 
 
 @login_required
-def scorecard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     group = result_group_for(request.user, pk)
     unit = _unit(unit_pk)
     version = selectors.page_version(
@@ -187,7 +188,7 @@ def scorecard(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def scorecard_pdf(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def scorecard_pdf(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     """One unit's PDF, produced in the request (a few pages: about a second)."""
     group = result_group_for(request.user, pk)
     card = selectors.scorecard_for(
@@ -202,7 +203,7 @@ def scorecard_pdf(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     return response
 
 
-def _start(request: HttpRequest, pk: int, kind: str, title: str) -> HttpResponse:
+def _start(request: AuthedRequest, pk: int, kind: str, title: str) -> HttpResponse:
     period = result_period_for(request.user, pk)
     job = submit(
         kind=kind,
@@ -215,11 +216,11 @@ def _start(request: HttpRequest, pk: int, kind: str, title: str) -> HttpResponse
 
 @login_required
 @require_POST
-def export_excel(request: HttpRequest, pk: int) -> HttpResponse:
+def export_excel(request: AuthedRequest, pk: int) -> HttpResponse:
     return _start(request, pk, EXCEL_JOB, "Bảng kết quả Chỉ số CCHC (Excel)")
 
 
 @login_required
 @require_POST
-def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     return _start(request, pk, PROVINCE_PDF_JOB, "Báo cáo kết quả Chỉ số CCHC toàn tỉnh (PDF)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,12 +16,13 @@ from parindex.policy import can, require, unit_for, visible_units
 from parindex.units import selectors, services
 from parindex.units.forms import LineageForm, UnitForm, UnitImportForm
 from parindex.units.models import UnitType
+from parindex.web.http import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "units.view_all")
     search = request.GET.get("q", "").strip()
     unit_type = request.GET.get("type", "")
@@ -44,7 +45,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
     return render(
         request,
@@ -63,7 +64,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "units.manage")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk, write=True)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lineage_add(request: HttpRequest, pk: int) -> HttpResponse:
+def lineage_add(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk, write=True)
     form = LineageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +105,7 @@ def lineage_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_import(request: HttpRequest) -> HttpResponse:
+def unit_import(request: AuthedRequest) -> HttpResponse:
     require(request.user, "units.manage")
     form = UnitImportForm(request.POST or None, request.FILES or None)
     errors: list[services.RowError] = []
@@ -135,7 +136,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_export(request: HttpRequest) -> HttpResponse:
+def unit_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "units.view_all")
     response = HttpResponse(services.units_export_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="don-vi.xlsx"'
