@@ -5,24 +5,39 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make check` and `make test` (`make check WORKERS=auto` on a bigger machine)
+WORKERS ?= 2
 
-.PHONY: run test install lint typecheck unit national bench messages clean
+.PHONY: run test check install lint typecheck unit national bench messages clean pin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Every package at the version of constraints.txt (the versions the tests passed with; scripts/pin
+# regenerates it). A dependency that contradicts a pin stops the install: nothing is ignored.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" || { \
+		echo "make: the install failed; if pyproject.toml now asks for a version that constraints.txt" >&2; \
+		echo "excludes, install without it (pip install -e '.[dev]'), run the tests, then scripts/pin" >&2; \
+		exit 1; }
+	@scripts/pin --check >/dev/null 2>&1 || echo "note: constraints.txt does not list every installed version (scripts/pin --check)"
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# The web application with the demo province, on http://127.0.0.1:8000
+# The web application with the demo province, on http://127.0.0.1:8000, and beside it the
+# worker that runs its background jobs (exports, imports); stopping the server stops it. The
+# server reloads on code changes, the worker does not (a reload would kill the job it runs):
+# restart `make run` after changing a job's code.
 run: $(STAMP)
 	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py demo --if-empty
-	PARINDEX_DEBUG=1 PARINDEX_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	export PARINDEX_DEBUG=1 PARINDEX_DEMO=1; \
+	$(BIN)/python manage.py jobs_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The national PAR INDEX analysis on the shipped example data (no web server needed).
 national: $(STAMP)
@@ -30,9 +45,21 @@ national: $(STAMP)
 		--results parindex/data/national/par_index_generated_2021_2022.csv \
 		--year 2022 --unit "Bắc Kạn" --compare-to 2021
 
-# Lint, types, and the whole suite on SQLite, then on PostgreSQL (scripts/test says how).
+# Lint, types, import contracts, the whole suite on SQLite (browser tests included), then the
+# database tests on PostgreSQL, each in parallel (scripts/test says how).
 test: $(STAMP)
-	scripts/test
+	PYTEST_WORKERS=$(WORKERS) scripts/test
+
+# The fast loop (about a minute): lint, format, types, import contracts and the tests that need
+# no database and no browser, without the slow ones. `make test` runs everything.
+check: $(STAMP)
+	@start=$$(date +%s); status=0; \
+	{ echo "== ruff" && $(BIN)/ruff check . && $(BIN)/ruff format --check . \
+	  && echo "== mypy" && $(BIN)/mypy \
+	  && echo "== import contracts" && PYTHONPATH=. $(BIN)/lint-imports \
+	  && echo "== pytest (no database, no browser, not slow)" \
+	  && $(BIN)/pytest -q -m "not db and not browser and not slow" -n $(WORKERS); } || status=$$?; \
+	echo "make check: $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,7 +69,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
+
+# constraints.txt from this environment, after the tests passed in it.
+pin: $(STAMP)
+	scripts/pin
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
@@ -56,3 +87,12 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The indicator statements on Spark SQL (local mode, Debian's Java 17) and on a throwaway
+# PostgreSQL, compared with DuckDB row for row (docs/scaling.md). Installs the `scale` extra
+# (pyspark, about 490 MB). SPARK_MASTER=spark://host:7077 or DATABASE_URL=… point it elsewhere.
+.PHONY: scale-test
+scale-test: $(BIN)/python
+	$(BIN)/pip install --quiet $$([ -f constraints.txt ] && echo -c constraints.txt) -e ".[dev,scale]"
+	JAVA_HOME="$${JAVA_HOME:-$$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -n 1)}" \
+		scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider -m scale tests/servicedata/test_scale.py

@@ -255,6 +255,8 @@ def job_may_run(task: Job) -> None:
         and not can(requester, "dossiers.manage")
     ):
         raise PermissionDenied(gettext("Người yêu cầu không còn quyền nhập số liệu hồ sơ."))
+    elif task.kind.startswith("audit.") and not can(requester, "audit.view"):
+        raise PermissionDenied(gettext("Người yêu cầu không còn quyền xem nhật ký."))
 
 
 def notification_for(user: User, pk: int) -> Notification:

@@ -17,5 +17,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Jobs run inside the request in tests, so that a test sees their result.
+# Jobs run inside the request in tests, so that a test sees their result (Django's immediate
+# tasks backend; tests/jobs/ also run them through the database backend and a real worker).
 PARINDEX_JOB_RUNNER = "immediate"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

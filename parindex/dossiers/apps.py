@@ -7,5 +7,5 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dữ liệu hồ sơ thủ tục hành chính")
 
     def ready(self) -> None:
-        # Registers the import and data-criteria job kinds in every process (web, Celery worker).
+        # Registers the import and data-criteria job kinds in every process (web server, job worker).
         from parindex.dossiers import jobs  # noqa: F401

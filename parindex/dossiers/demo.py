@@ -10,9 +10,10 @@ through the shipped example catalogue; its departments are matched to the databa
 Units with no procedure in that catalogue (a broadcaster, a project board…) receive no
 dossiers, as such units do, and their data-scored criteria stay unanswered.
 
-Everything written is labelled as generated demo data. The import is recorded as a finished
-job of the appraiser, so the upload page shows its report (the generator adds a few faulty rows
-and one correction, so that the report has something to show).
+Everything written is labelled as generated demo data. The import and the data-criteria run are
+jobs of the appraiser, run here by the job runner (`run_now`, no worker needed), so the upload
+page shows their report (the generator adds a few faulty rows and one correction, so that the
+report has something to show).
 """
 
 from __future__ import annotations
@@ -24,10 +25,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from django.utils import timezone
-
 from parindex.accounts.models import User
-from parindex.jobs.models import Job, JobState
+from parindex.jobs.runner import run_now
 from parindex.periods.models import AssessmentPeriod
 from parindex.servicedata import Reference, load_reference
 from parindex.servicedata.db import connect, text
@@ -38,7 +37,6 @@ from parindex.units.models import Unit, UnitLevel
 from .services import (
     APPLY_JOB,
     ApplyReport,
-    data_apply,
     dossiers_import_here,
     feeds_import,
     summary_line,
@@ -134,6 +132,7 @@ def load_demo_dossiers(
                 name=generated.name,
                 chunks=iter(lambda: handle.read(1 << 20), b""),
             ).report
+    assert report is not None  # the import job always writes its report
     log(f"Demo dossiers ({GENERATED_NOTE}): {summary_line(report)}, batch {report.get('batch')}.")
 
     with tempfile.TemporaryDirectory(prefix="parindex-demo-feeds-") as folder:
@@ -172,21 +171,13 @@ def _prefix_codes(path: Path) -> None:
 
 
 def _apply_as_job(period: AssessmentPeriod, appraiser: User | None) -> ApplyReport:
-    task = Job.objects.create(
+    """The data-criteria job, run here by the job runner (as a worker would run it), so that
+    its report page exists."""
+    task = run_now(
         kind=APPLY_JOB,
         title=f"Chấm tiêu chí từ số liệu hồ sơ: {period.name}",
         params={"period": period.pk},
-        created_by=appraiser,
-        state=JobState.RUNNING,
-        started_at=timezone.now(),
+        user=appraiser,
     )
-    applied = data_apply(period=period, actor=appraiser)
-    Job.objects.filter(pk=task.pk).update(
-        state=JobState.DONE,
-        report=applied.as_json(),
-        message=f"Ghi {applied.written} mục, {applied.unchanged} mục không đổi",
-        done=1,
-        total=1,
-        finished_at=timezone.now(),
-    )
-    return applied
+    assert task.report is not None  # the data-criteria job always writes its report
+    return ApplyReport(**task.report)

@@ -1,9 +1,9 @@
 """Background jobs of the service data, on the project's one job mechanism.
 
-`parindex.jobs.runner` runs them in a thread of the web server by default, inside the request
-in tests, or on a Celery worker (`PARINDEX_JOB_RUNNER=celery`); the dossiers app imports this
-module when Django starts, so every runner knows the kinds. The report is written to
-`Job.report` by the job itself (the runner reloads the job after the function returns).
+`parindex.jobs.runner` queues them as tasks of Django's tasks API, run by the worker process
+(`manage.py jobs_worker`), inside the request in tests, or here and now for the demo
+(`dossiers_import_here`); the dossiers app imports this module when Django starts, so every
+process knows the kinds. The report is written to `Job.report` by the job itself.
 The page that starts a job asks the policy first (`dossiers.manage`).
 """
 

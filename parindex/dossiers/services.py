@@ -27,13 +27,14 @@ from typing import IO, Any
 from django.utils import timezone
 
 from parindex.accounts.models import User
+from parindex.assessments.errors import WorkflowError
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.assessments.selectors import engine_for_group
-from parindex.assessments.services import WorkflowError, entry_set_system_value
+from parindex.assessments.services.entries import entry_set_system_value
 from parindex.audit.services import audit_record
 from parindex.engine import format_number, format_percent
-from parindex.jobs.models import Job, JobState
-from parindex.jobs.runner import submit
+from parindex.jobs.models import Job
+from parindex.jobs.runner import run_now, submit
 from parindex.periods.models import AssessmentPeriod
 from parindex.servicedata import (
     ImportResult,
@@ -137,8 +138,9 @@ def _import_title(path: Path) -> str:
 def dossiers_import_here(
     *, actor: User | None, name: str, chunks: Iterable[bytes], mapping: str = "generic"
 ) -> Job:
-    """Import at once, in this process (the demo loader, a test's setup), recorded as a
-    finished job like one the runner ran, so that its report page exists."""
+    """Import at once, in this process (the demo loader, a test's setup): the same import job
+    as an upload's, run here by the job runner instead of a worker, so that its report page
+    exists. Raises `parindex.jobs.runner.JobFailed` if the import fails."""
     path = keep_upload(name, chunks)
     params = {
         "path": str(path),
@@ -146,29 +148,7 @@ def dossiers_import_here(
         "mapping": mapping,
         "mapping_label": mapping,
     }
-    task = Job.objects.create(
-        kind=IMPORT_JOB,
-        title=_import_title(path),
-        params=params,
-        created_by=actor,
-        state=JobState.RUNNING,
-        started_at=timezone.now(),
-    )
-    try:
-        report = dossiers_import_run(task, lambda done, total, message: None)
-    except BaseException:
-        Job.objects.filter(pk=task.pk).update(state=JobState.FAILED, finished_at=timezone.now())
-        raise
-    Job.objects.filter(pk=task.pk).update(
-        state=JobState.DONE,
-        report=report,
-        message=summary_line(report)[:300],
-        done=1,
-        total=1,
-        finished_at=timezone.now(),
-    )
-    task.refresh_from_db()
-    return task
+    return run_now(kind=IMPORT_JOB, title=_import_title(path), params=params, user=actor)
 
 
 # The import report -------------------------------------------------------------------------------
@@ -308,7 +288,7 @@ def dossiers_import_run(task: Job, progress: Progress) -> dict[str, Any]:
     return report
 
 
-def feeds_import(*, actor: User, name: str, chunks: Iterable[bytes]) -> dict[str, Any]:
+def feeds_import(*, actor: User | None, name: str, chunks: Iterable[bytes]) -> dict[str, Any]:
     """Import a table of other indicator figures (small: done in the request). Returns the same
     report as a dossier import; a file that cannot be used gives a refused report."""
     path = keep_upload(name, chunks)

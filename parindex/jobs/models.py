@@ -1,8 +1,9 @@
 """Background jobs (long exports, big imports) with visible progress.
 
 A job row is the single source of truth about a piece of background work: who
-asked, what, how far it is, and its result file or error. How it runs is chosen
-once for the project by `PARINDEX_JOB_RUNNER` (see `parindex.jobs.runner`).
+asked, what, how far it is, and its result file or error. It runs as one task of
+Django's tasks framework (`parindex.jobs.runner`); the backend is chosen once for the
+project by `PARINDEX_JOB_RUNNER`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds while the job runs: a running job whose heartbeat stopped
+    # belongs to a worker that died, and `recovery` marks it failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The id of its task in the tasks framework (django-tasks), once enqueued.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

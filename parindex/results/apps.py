@@ -7,5 +7,5 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Kết quả và báo cáo")
 
     def ready(self) -> None:
-        # Registers the export job kinds in every process (web server, Celery worker).
+        # Registers the export job kinds in every process (web server, job worker).
         from parindex.results import jobs  # noqa: F401

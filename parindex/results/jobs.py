@@ -1,12 +1,15 @@
-"""Background jobs of the results: the period's Excel workbook and the province PDF.
+"""Background jobs of the results: the period's Excel workbook and the province report.
 
 Registered with the project's one job mechanism (`parindex.jobs.runner.job`); the results
-app imports this module when Django starts, so every runner (thread, immediate, Celery
-worker) knows the kinds. The page that starts a job asks the policy first, and passes what
-the requester may see (last year's figures or not) in the job's parameters.
+app imports this module when Django starts, so every process (web server, job worker) knows
+the kinds. The page that starts a job asks the policy first, and passes what the requester
+may see (last year's figures or not) in the job's parameters.
 """
 
 from __future__ import annotations
+
+import io
+import zipfile
 
 from django.conf import settings
 from django.utils import timezone
@@ -38,30 +41,60 @@ def excel_job(task: Job, progress: Progress) -> tuple[str, bytes]:
     data = exports.period_workbook(
         period, standings, when=timezone.localtime(), demo=settings.DEMO_MODE
     )
+    progress(len(groups) + 1, len(groups) + 1, "Đã ghi tệp Excel")
     return f"ket-qua-chi-so-cchc-{period.year}.xlsx", data
 
 
 @job(PROVINCE_PDF_JOB)
 def province_pdf_job(task: Job, progress: Progress) -> tuple[str, bytes]:
-    """Every group's ranking with its chart, then every unit's scorecard: one step per unit
-    (its chart), and a last step for the layout of the whole document."""
+    """The province report as a ZIP: a summary PDF, then one PDF per group (its ranking and
+    every unit's scorecard). One step per unit (its chart and the layout of its scorecard),
+    one per group for its ranking and one for writing its file, so that progress moves and
+    no step lasts minutes."""
     # matplotlib and WeasyPrint load in a second or two: only in the process that needs them.
     from parindex.results import pdf
 
     period = _period(task)
+    show_previous = bool(task.params.get("show_previous"))
+    when = timezone.localtime()
     pages = [
-        selectors.ranking_page(group, bool(task.params.get("show_previous")))
-        for group in selectors.period_groups(period)
+        page
+        for page in (
+            selectors.ranking_page(group, show_previous)
+            for group in selectors.period_groups(period)
+        )
+        if page.rows
     ]
-    total = sum(len(page.rows) for page in pages) + 1
+    total = sum(len(page.rows) + 2 for page in pages) + 2
     done = 0
 
-    def step(unit_name: str) -> None:
+    def step(message: str) -> None:
         nonlocal done
-        progress(done, total, f"Phiếu kết quả: {unit_name}")
+        progress(min(done, total), total, message)
         done += 1
 
-    sections = [pdf.group_section(page, step) for page in pages if page.rows]
-    progress(done, total, "Đang dàn trang PDF")
-    data = pdf.province_pdf(period, sections, when=timezone.localtime(), demo=settings.DEMO_MODE)
-    return pdf.province_pdf_name(period), data
+    files: list[tuple[str, bytes]] = []
+    sections = []
+    for number, page in enumerate(pages, start=1):
+        step(f"Xếp hạng {page.standing.group.name}")
+        section = pdf.group_section(page)
+        sections.append(section)
+        data = pdf.group_pdf(
+            section,
+            when=when,
+            demo=settings.DEMO_MODE,
+            progress=step,
+        )
+        files.append((pdf.group_pdf_name(period, number, page), data))
+    step("Trang tổng hợp")
+    summary = pdf.summary_pdf(
+        period, sections, [name for name, _data in files], when=when, demo=settings.DEMO_MODE
+    )
+    files.insert(0, (pdf.summary_pdf_name(period), summary))
+    step("Đang đóng gói tệp ZIP")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
+        for name, data in files:
+            archive.writestr(name, data)
+    progress(total, total, f"Đã tạo {len(files)} tệp PDF")
+    return pdf.province_archive_name(period), buffer.getvalue()

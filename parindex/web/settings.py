@@ -6,7 +6,12 @@ DATABASE_URL            e.g. postgres://user:pass@host:5432/parindex; default: S
 PARINDEX_DATA_DIR       where the SQLite file, uploads and data stores live (default ./var)
 PARINDEX_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 PARINDEX_TRUST_X_FORWARDED_FOR  "1" behind the province's reverse proxy (client address for limits)
+PARINDEX_HTTPS          "1": served only over HTTPS by the reverse proxy (redirect, HSTS, secure cookies)
+PARINDEX_HSTS_SECONDS   HSTS max-age with PARINDEX_HTTPS (default 31536000; small while trying)
+PARINDEX_LOG_FORMAT     "kv" (key=value, default) or "json"; PARINDEX_LOG_LEVEL (default INFO)
 PARINDEX_EMAIL_BACKEND  Django e-mail backend (default: console)
+PARINDEX_JOB_RUNNER     background jobs: "db" (default: a worker process, `manage.py jobs_worker`)
+                        or "immediate" (run at once in the process that asks: tests)
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    # Django's tasks API (backport) and its database backend: the queue of background jobs.
+    "django_tasks",
+    "django_tasks_db",
     "parindex.accounts",
     "parindex.audit",
     "parindex.units",
@@ -77,10 +85,12 @@ INSTALLED_APPS = [
     "parindex.dossiers",
     "parindex.jobs",
     "parindex.demo",
+    "parindex.operations",
     "parindex.web",
 ]
 
 MIDDLEWARE = [
+    "parindex.web.middleware.RequestIdMiddleware",  # first: every log line has the request id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +183,29 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = _https
     CSRF_COOKIE_SECURE = _https
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# PARINDEX_HTTPS=1: the site is served only over HTTPS by the reverse proxy, which sets
+# X-Forwarded-Proto (docs/deployment.md). Plain-HTTP requests are redirected, except /healthz
+# (probed on the loopback address), and browsers are told to use HTTPS only (HSTS).
+PARINDEX_HTTPS = _env_flag("PARINDEX_HTTPS")
+if PARINDEX_HTTPS:
+    if _env_flag("PARINDEX_INSECURE_HTTP"):
+        raise ImproperlyConfigured(
+            "PARINDEX_HTTPS and PARINDEX_INSECURE_HTTP contradict each other"
+        )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("PARINDEX_HSTS_SECONDS", str(365 * 24 * 3600)))
+    # The application's own host name and any name below it; PARINDEX_HSTS_INCLUDE_SUBDOMAINS=0
+    # when it runs on a bare domain whose other subdomains still serve plain HTTP.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("PARINDEX_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is for public domains submitted to the browsers' list, not an intranet host;
+    # turning off subdomains (above) is the operator's decision, so its warning is silenced too.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"] + (
+        [] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]
+    )
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -199,10 +232,29 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Behind a reverse proxy the client's address is in X-Forwarded-For (used by the survey's
 # open-link rate limit); trust it only when the proxy sets it.
 PARINDEX_TRUST_X_FORWARDED_FOR = _env_flag("PARINDEX_TRUST_X_FORWARDED_FOR")
+if PARINDEX_TRUST_X_FORWARDED_FOR:
+    # Login throttling too: behind the proxy every REMOTE_ADDR is the proxy's own.
+    AXES_CLIENT_IP_CALLABLE = "parindex.web.middleware.client_address"
 
-# Background jobs (long exports, big imports): "thread" (in-process, default), "immediate"
-# (inside the request), or "celery" (see parindex/jobs/runner.py).
-PARINDEX_JOB_RUNNER = os.environ.get("PARINDEX_JOB_RUNNER", "thread")
+# Background jobs (long exports, big imports) run as tasks of Django's tasks API
+# (parindex/jobs/runner.py). "db" (default): queued in the database (django-tasks-db) and run
+# by a worker process, `python manage.py jobs_worker` (`make run` starts one beside the web
+# server), so a restart loses no queued job. "immediate": run at once in the process that
+# asks (tests, one-off scripts).
+PARINDEX_JOB_RUNNER = os.environ.get("PARINDEX_JOB_RUNNER", "db")
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if PARINDEX_JOB_RUNNER not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PARINDEX_JOB_RUNNER must be one of {', '.join(_TASK_BACKENDS)}, not {PARINDEX_JOB_RUNNER!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PARINDEX_JOB_RUNNER]}}
+# A running job writes a heartbeat every PARINDEX_JOB_HEARTBEAT_SECONDS; one silent for
+# PARINDEX_JOB_STALE_SECONDS was left by a worker that died, and is marked failed.
+PARINDEX_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PARINDEX_JOB_HEARTBEAT_SECONDS", "10"))
+PARINDEX_JOB_STALE_SECONDS = float(os.environ.get("PARINDEX_JOB_STALE_SECONDS", "60"))
 
 # Evidence uploads: allowed types (checked from the content) and the size limit per file.
 PARINDEX_EVIDENCE_TYPES = tuple(
@@ -216,10 +268,32 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PARINDEX_FROM_EMAIL", "parindex@localhost")
 
+# Structured logs on standard error (journald keeps them), each line with the request id
+# (parindex/web/middleware.py): PARINDEX_LOG_FORMAT "kv" (key=value, default) or "json".
+PARINDEX_LOG_FORMAT = os.environ.get("PARINDEX_LOG_FORMAT", "kv")
+if PARINDEX_LOG_FORMAT not in {"kv", "json"}:
+    raise ImproperlyConfigured(
+        f"PARINDEX_LOG_FORMAT must be kv or json, not {PARINDEX_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "parindex.web.middleware.RequestIdFilter"}},
+    "formatters": {
+        "kv": {"()": "parindex.web.middleware.KeyValueFormatter"},
+        "json": {"()": "parindex.web.middleware.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": PARINDEX_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PARINDEX_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's development server logs each request itself; ours has the request id.
+        "django.server": {"level": "WARNING"},
+    },
 }

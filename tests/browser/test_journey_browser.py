@@ -25,19 +25,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.assessments.services.entries import entry_appraise, entry_save_self
+from parindex.assessments.services.evidence import evidence_upload
+from parindex.assessments.services.transitions import (
+    assessment_open,
+    assessment_submit,
+    assessment_transition,
+)
+
 # Playwright's sync API runs an event loop in this thread; the fixtures use the ORM from the
 # same thread, which Django's async-safety guard would otherwise refuse.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from parindex.accounts.models import Role, User
-from parindex.assessments import services
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.engine import FrameworkSpec, NodeSpec, build_framework
 from parindex.periods.models import AssessmentPeriod, PublishedResult, UnitGroup
 from parindex.units.models import Unit, UnitType
 
-pytestmark = pytest.mark.browser
+# The longest test of the suite (one whole assessment year through the browser).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -186,45 +194,39 @@ def journey(transactional_db: None) -> dict[str, Any]:
     )
     group = UnitGroup.objects.create(period=period, code="xa", name="Cấp xã", framework=framework)
     group.units.set(units.values())
-    assessment_a = services.assessment_open(period=period, unit=units["A"])
+    assessment_a = assessment_open(period=period, unit=units["A"])
     _appraised_b(period, units["B"], users)
     return {"units": units, "users": users, "period": period, "group": group, "a": assessment_a}
 
 
 def _appraised_b(period: AssessmentPeriod, unit: Unit, users: dict[str, User]) -> None:
-    assessment = services.assessment_open(period=period, unit=unit)
+    assessment = assessment_open(period=period, unit=unit)
     officer, appraiser = users["officer_b"], users["appraiser"]
-    services.entry_save_self(
-        actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"}
-    )
-    services.entry_save_self(
+    entry_save_self(actor=officer, assessment=assessment, node_code="1.1", values={"value": "yes"})
+    entry_save_self(
         actor=officer,
         assessment=assessment,
         node_code="1.2",
         values={"numerator": "17", "denominator": "20"},
     )
     for code in ("1.1", "1.2"):
-        services.evidence_upload(
+        evidence_upload(
             actor=officer,
             assessment=assessment,
             name=f"bao-cao-{code}.pdf",
             stream=io.BytesIO(PDF + code.encode()),
             node_code=code,
         )
-    services.assessment_submit(actor=users["head_b"], assessment=_fresh(assessment))
-    services.assessment_transition(
-        actor=appraiser, assessment=_fresh(assessment), action="start_appraisal"
-    )
-    services.entry_appraise(
+    assessment_submit(actor=users["head_b"], assessment=_fresh(assessment))
+    assessment_transition(actor=appraiser, assessment=_fresh(assessment), action="start_appraisal")
+    entry_appraise(
         actor=appraiser,
         assessment=_fresh(assessment),
         node_code="2.1",
         values={"percent": "90"},
         comment="Báo cáo một cửa tháng 11 (thử nghiệm)",
     )
-    services.assessment_transition(
-        actor=appraiser, assessment=_fresh(assessment), action="finalise"
-    )
+    assessment_transition(actor=appraiser, assessment=_fresh(assessment), action="finalise")
 
 
 def _fresh(assessment: Assessment) -> Assessment:

@@ -19,9 +19,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parindex.assessments.errors import WorkflowError
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.assessments.selectors import assessment_result
-from parindex.assessments.services import WorkflowError, entry_save_self
+from parindex.assessments.services.entries import entry_save_self
 from parindex.dossiers.services import APPLY_JOB, data_apply
 from parindex.jobs.models import Job, JobState
 from parindex.units.models import Unit

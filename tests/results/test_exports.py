@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from parindex.jobs.models import Job, JobState
 from parindex.jobs.runner import submit
 from parindex.results import charts, selectors
 from parindex.results.exports import FIRST_DATA_ROW, HEADER_ROW, sheet_title
-from parindex.results.jobs import EXCEL_JOB
+from parindex.results.jobs import EXCEL_JOB, PROVINCE_PDF_JOB, province_pdf_job
 
 pytestmark = pytest.mark.django_db
 
@@ -103,19 +105,53 @@ def test_sheet_names_are_valid_and_unique_in_excel():
     assert sheet_title("x" * 40, taken) == "x" * 27 + " (2)"
 
 
-def test_the_province_pdf_job_reports_progress_and_names_every_unit(scored, login, tmp_path):
+def test_the_province_report_is_a_zip_of_one_pdf_per_group_laid_out_unit_by_unit(
+    scored, login, tmp_path
+):
     client = login("admin")
     job = finished_job(client.post(reverse("results:export_pdf", args=[scored["period"].pk])))
-    assert (job.done, job.total) == (3, 4)  # one step per unit, one for the layout
-    assert job.result_name == "bao-cao-ket-qua-cchc-2025.pdf"
-    data = job.result.read()
-    assert data.startswith(b"%PDF")
-    text = pdf_text(data, tmp_path)
-    for expected in ("Xã An Bình", "Xã Bình Minh", "Phường Cẩm Lộc", "KẾT QUẢ TẠM TÍNH"):
+    # The summary, then per group: its ranking, one step per unit, writing its file; the ZIP.
+    assert (job.done, job.total, job.percent) == (7, 7, 100)
+    assert job.result_name == "bao-cao-ket-qua-cchc-2025.zip"
+    archive = zipfile.ZipFile(io.BytesIO(job.result.read()))
+    assert archive.namelist() == ["00-tong-hop-2025.pdf", "01-cap-xa-2025.pdf"]
+    summary = pdf_text(archive.read("00-tong-hop-2025.pdf"), tmp_path)
+    assert "KẾT QUẢ TẠM TÍNH" in summary
+    assert "01-cap-xa-2025.pdf" in summary
+    group = archive.read("01-cap-xa-2025.pdf")
+    assert group.startswith(b"%PDF")
+    text = pdf_text(group, tmp_path)
+    for expected in ("Xếp hạng Cấp xã", "Xã An Bình", "Xã Bình Minh", "Phường Cẩm Lộc"):
         assert expected in text
+    # Laid out in parts, numbered on as one document.
+    pages = text.count("\f")
+    assert pages > 4
+    numbers = [int(n) for n in re.findall(r"Trang (\d+)", text)]
+    assert numbers == list(range(1, pages + 1))
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "Hoàn thành" in page
+    assert "100 %" in page
     assert job.result_name in page
+
+
+def test_the_province_report_reports_progress_before_each_unit(scored):
+    task = Job.objects.create(
+        kind=PROVINCE_PDF_JOB, title="PDF", params={"period": scored["period"].pk}
+    )
+    steps: list[tuple[int, int, str]] = []
+    province_pdf_job(task, lambda done, total, message: steps.append((done, total, message)))
+    assert [message for _done, _total, message in steps] == [
+        "Xếp hạng Cấp xã",
+        "Phiếu kết quả: Xã Bình Minh",
+        "Phiếu kết quả: Phường Cẩm Lộc",
+        "Phiếu kết quả: Xã An Bình",
+        "Đang ghi tệp PDF Cấp xã (5 trang)",
+        "Trang tổng hợp",
+        "Đang đóng gói tệp ZIP",
+        "Đã tạo 2 tệp PDF",
+    ]
+    assert [done for done, _total, _message in steps] == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert {total for _done, total, _message in steps} == {7}
 
 
 def test_a_unit_pdf_is_produced_directly_in_vietnamese(scored, login, tmp_path):

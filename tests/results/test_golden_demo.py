@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from parindex.demo.loader import load_demo
 from parindex.periods.models import AssessmentPeriod, PublishedResult, UnitGroup
 from parindex.results import exports, selectors
 from parindex.units.models import Unit
+from tests.golden import check_golden
 
 # Marked so that pytest-django sets the test database up; the demo fixture fills it once.
 pytestmark = pytest.mark.django_db
@@ -109,10 +108,7 @@ def test_the_published_2024_department_ranking_and_its_excel_export_match_the_go
     assert [line[1:3] for line in excel[2:]] == [[row["code"], row["name"]] for row in ranking]
     assert [line[-3] for line in excel[2:]] == [row["rank"] for row in ranking]
 
-    found = {"ranking": ranking, "excel": excel}
-    if os.environ.get("PARINDEX_UPDATE_GOLDEN"):
-        GOLDEN.write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert found == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    check_golden(GOLDEN, {"ranking": ranking, "excel": excel})
 
 
 def test_demo_units_of_2025_are_compared_with_themselves_or_their_primary_predecessor(demo):

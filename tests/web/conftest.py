@@ -217,6 +217,33 @@ def province(db):
     }
 
 
+STUB_PDF = b"%PDF-1.4\n% stub: the permission tests check who may ask, not the layout\n%%EOF\n"
+
+
+@pytest.fixture
+def stub_pdf_renderer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace WeasyPrint (`parindex.results.pdf.layout_pdf`, HTML → laid-out pages, and
+    `write_pdf`, pages → PDF bytes, which `render_pdf` and the province report call) by a
+    constant PDF and return the HTML it was given. The templates are still rendered; real PDFs
+    are tested once, in tests/results/test_exports.py."""
+    from types import SimpleNamespace
+
+    from parindex.results import pdf
+
+    rendered: list[str] = []
+
+    def layout_pdf(html: str) -> SimpleNamespace:
+        rendered.append(html)
+        return SimpleNamespace(pages=[html])
+
+    def write_pdf(documents: object) -> bytes:
+        return STUB_PDF
+
+    monkeypatch.setattr(pdf, "layout_pdf", layout_pdf)
+    monkeypatch.setattr(pdf, "write_pdf", write_pdf)
+    return rendered
+
+
 @pytest.fixture
 def login(client: Client, province):
     def as_persona(persona: str) -> Client:

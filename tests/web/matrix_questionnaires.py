@@ -13,9 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from parindex.questionnaires import services
 from parindex.questionnaires.definition import form_to_json
 from parindex.questionnaires.models import Survey
+from parindex.questionnaires.services.collection import invitations_create, response_enter
+from parindex.questionnaires.services.questionnaire import respondent_groups_of
 from parindex.surveys.xlsform import Choice, Question, SurveyForm
 
 from .conftest import PERSONAS
@@ -59,19 +60,19 @@ def _survey(p: dict[str, Any]) -> Survey:
             form_id=form.form_id,
             form_version=form.version,
             definition=form_to_json(form),
-            respondent_groups=services.respondent_groups_of(form),
+            respondent_groups=respondent_groups_of(form),
             state="open",
             open_link_enabled=True,
             salt=secrets.token_hex(32),
         )
         p["survey"] = survey
-        p["response"] = services.response_enter(
+        p["response"] = response_enter(
             actor=p["users"]["appraiser"],
             survey=survey,
             data={"_unit": "A", "nhom": "dan", "y_kien": "co"},
             units=[p["unit_a"]],
         )
-        [(_, p["token"])] = services.invitations_create(
+        [(_, p["token"])] = invitations_create(
             actor=p["users"]["appraiser"],
             survey=survey,
             unit=p["unit_b"],

@@ -11,11 +11,16 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import PERSONAS
+from .conftest import PERSONAS, STUB_PDF
 from .matrix import ADMIN, ALL, HOME_AFFAIRS, PROVINCIAL, Entry, collect_entries
+
+# The matrix checks permissions, not rendering: PDFs are laid out by a stub (real PDFs are
+# tested once, in tests/results/test_exports.py).
+pytestmark = pytest.mark.usefixtures("stub_pdf_renderer")
 
 BASE_MATRIX: dict[str, Entry] = {
     "home": Entry(ALL),
+    "healthz": Entry(set(PERSONAS), public=True),
     "login": Entry(set(PERSONAS), public=True),
     "logout": Entry(set(PERSONAS), method="post", public=True),
     "password_change": Entry(ALL),
@@ -46,7 +51,7 @@ BASE_MATRIX: dict[str, Entry] = {
     "periods:group_edit": Entry(HOME_AFFAIRS, lambda p: [p["period"].pk, p["group"].pk]),
     "periods:extension_add": Entry(HOME_AFFAIRS, lambda p: [p["period"].pk]),
     "audit:list": Entry(ADMIN),
-    "audit:export": Entry(ADMIN),
+    "audit:export": Entry(ADMIN, method="post"),
     "audit:logins": Entry(ADMIN),
     "admin:index": Entry(ADMIN),
 }
@@ -98,3 +103,14 @@ def test_each_persona_is_allowed_or_refused_as_its_role_says(url_name, persona, 
         assert response.status_code in (403, 404) or (
             url_name == "admin:index" and response.status_code == 302
         ), f"{persona} must not reach {url_name} (got {response.status_code})"
+
+
+def test_the_matrix_lays_out_pdfs_with_the_stub(login, province, stub_pdf_renderer):
+    """If the PDF code stopped going through the stubbed `layout_pdf`, the matrix would lay out
+    real PDFs again without anyone noticing: this test notices."""
+    url = reverse("results:scorecard_pdf", args=[province["group"].pk, province["unit_a"].pk])
+    response = login("appraiser").get(url)
+    assert response.status_code == 200
+    assert response.content == STUB_PDF
+    assert len(stub_pdf_renderer) == 1
+    assert province["unit_a"].name in stub_pdf_renderer[0]

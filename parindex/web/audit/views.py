@@ -1,36 +1,28 @@
-"""The audit trail and the login log, for administrators; both exportable to Excel."""
+"""The audit trail and the login log, for administrators; the trail exports to Excel as a
+background job (`parindex.web.audit.jobs`)."""
 
 from __future__ import annotations
-
-import io
 
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from parindex.audit.exports import AUDIT_EXCEL_JOB, filtered_events
 from parindex.audit.models import AuditEvent
+from parindex.jobs.runner import submit
 from parindex.policy import require
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _events(request: HttpRequest):  # type: ignore[no-untyped-def]
-    events = AuditEvent.objects.all()
-    object_type = request.GET.get("type", "")
-    if object_type:
-        events = events.filter(object_type=object_type)
-    return events, object_type
+from parindex.web.audit import jobs  # noqa: F401 - registers the export job
+from parindex.web.http import AuthedRequest
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "audit.view")
-    events, object_type = _events(request)
+    object_type = request.GET.get("type", "")
+    events = filtered_events(object_type)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     types = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
     return render(
@@ -41,53 +33,20 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_export(request: HttpRequest) -> HttpResponse:
+@require_POST
+def event_export(request: AuthedRequest) -> HttpResponse:
+    """Start the export of the trail (of one type of object, if filtered) and show its job."""
     require(request.user, "audit.view")
-    events, _type = _events(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "nhat-ky"
-    sheet.append(
-        [
-            "Thời điểm",
-            "Người thực hiện",
-            "Hành động",
-            "Loại",
-            "Mã",
-            "Đối tượng",
-            "Thay đổi",
-            "Lý do",
-        ]
+    object_type = request.POST.get("type", "")
+    title = "Xuất nhật ký thay đổi (Excel)" + (f": {object_type}" if object_type else "")
+    task = submit(
+        kind=AUDIT_EXCEL_JOB, title=title, params={"type": object_type}, user=request.user
     )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for event in events.iterator():
-        changes = (
-            "; ".join(f"{key}: {old} → {new}" for key, (old, new) in event.changes.items())
-            if all(isinstance(value, list) and len(value) == 2 for value in event.changes.values())
-            else str(event.changes)
-        )
-        sheet.append(
-            [
-                timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-                event.actor_name,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.object_repr,
-                changes,
-                event.reason,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="nhat-ky-thay-doi.xlsx"'
-    return response
+    return redirect("jobs:detail", pk=task.pk)
 
 
 @login_required
-def login_log(request: HttpRequest) -> HttpResponse:
+def login_log(request: AuthedRequest) -> HttpResponse:
     require(request.user, "audit.view")
     return render(
         request,

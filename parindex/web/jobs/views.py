@@ -1,18 +1,25 @@
-"""A job's progress page (polled by htmx) and its result download."""
+"""A job's progress page (polled by htmx until the job is done or failed) and its result."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from parindex.jobs.models import JobState
+from parindex.jobs.recovery import is_stale, recover_interrupted_jobs
 from parindex.policy import job_for
+from parindex.web.http import AuthedRequest
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = job_for(request.user, pk)
+    # A job whose worker died must not read "running" for ever: the page that watches it
+    # asks for its recovery (queued jobs too: their task may have failed before it started).
+    unfinished_task = job.state == JobState.QUEUED and job.task_id
+    if (is_stale(job) or unfinished_task) and recover_interrupted_jobs([job.pk]):
+        job.refresh_from_db()
     template = "jobs/_progress.html" if request.htmx else "jobs/job_detail.html"
     return render(
         request, template, {"job": job, "finished": job.state in (JobState.DONE, JobState.FAILED)}
@@ -20,7 +27,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_result(request: HttpRequest, pk: int) -> FileResponse:
+def job_result(request: AuthedRequest, pk: int) -> FileResponse:
     job = job_for(request.user, pk)
     if job.state != JobState.DONE or not job.result:
         raise Http404

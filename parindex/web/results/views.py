@@ -223,4 +223,4 @@ def export_excel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _start(request, pk, PROVINCE_PDF_JOB, "Báo cáo kết quả Chỉ số CCHC toàn tỉnh (PDF)")
+    return _start(request, pk, PROVINCE_PDF_JOB, "Báo cáo kết quả Chỉ số CCHC toàn tỉnh (PDF theo nhóm, tệp ZIP)")
