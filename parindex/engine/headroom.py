@@ -3,6 +3,14 @@
 Lost points of a node are its maximum minus its points within the maximum
 (bonus and penalty points are not headroom). Shares are of all points lost at
 the same level (all leaves, or all areas), so they add up to 100 %.
+
+Leaf headroom adds up to area headroom. Below alternatives (the parent takes its best
+child) the points the parent still loses can only come back through one alternative:
+the one that can bring the most (the highest maximum; on a tie, the one that counts
+now). Its leaves carry the parent's loss, most lost first, each at most its own loss:
+with A = best of A1 (10 points, 5 scored) and A2 (8 points, 8 scored), A loses 2 and
+leaf A1 shows those 2, not its own 5. (When no alternative can reach its parent's
+maximum, the part none can recover shows at no leaf.)
 """
 
 from __future__ import annotations
@@ -22,14 +30,14 @@ class HeadroomItem:
     area_code: str
     max_points: Decimal
     points: Decimal
-    lost: Decimal
+    lost: Decimal  # points the area can still gain here (below alternatives, see above)
     share: Decimal  # percent of all points lost at this level
     quick_win: bool
 
 
-def _items(result: UnitResult, codes: list[str], places: int) -> list[HeadroomItem]:
+def _items(result: UnitResult, lost: dict[str, Decimal], places: int) -> list[HeadroomItem]:
     framework = result.framework
-    lost = {code: result.nodes[code].lost for code in codes}
+    codes = list(lost)
     total_lost = sum(lost.values(), ZERO)
     items = [
         HeadroomItem(
@@ -50,27 +58,47 @@ def _items(result: UnitResult, codes: list[str], places: int) -> list[HeadroomIt
 
 
 def node_headroom(result: UnitResult, *, quick_wins_first: bool = False) -> list[HeadroomItem]:
-    """Leaves where points were lost, most lost first (quick wins first if asked)."""
-    framework = result.framework
-    codes: list[str] = []
+    """Leaves where points were lost, most lost first (quick wins first if asked).
 
-    def collect(code: str) -> None:
+    Leaf losses add up to the area's (see the module notes for alternatives).
+    """
+    framework = result.framework
+    nodes = result.nodes
+    allotted: dict[str, Decimal] = {}
+
+    def collect(code: str, budget: Decimal) -> None:
+        """Share `budget` (points the parent can still gain through `code`) among leaves."""
         node = framework.nodes[code]
-        if node.kind != "standard":
+        if node.kind != "standard" or budget <= 0:
             return
         if node.is_leaf:
-            codes.append(code)
+            own = nodes[code].lost
+            allotted[code] = own if own <= budget else budget
             return
         children = [child for child in node.children if framework.nodes[child].kind == "standard"]
         if node.alternatives and children:
-            # Only the alternative that counts can still earn points for its parent.
-            children = [max(children, key=lambda child: result.nodes[child].base)]
-        for child in children:
-            collect(child)
+            # The highest maximum can bring the most back; on a tie, the one that counts.
+            chosen = max(
+                children, key=lambda child: (framework.nodes[child].max_points, nodes[child].base)
+            )
+            collect(chosen, budget)
+            return
+        # A sum: each child loses its own points; a budget smaller than that (below an
+        # alternative) goes to the most lost first.
+        for child in sorted(children, key=lambda child: nodes[child].lost, reverse=True):
+            own = nodes[child].lost
+            share = own if own <= budget else budget
+            collect(child, share)
+            budget -= share
 
     for area in framework.areas:
-        collect(area.code)
-    items = _items(result, codes, framework.info.index_places)
+        collect(area.code, nodes[area.code].lost)
+    lost = {
+        leaf.code: allotted[leaf.code]
+        for leaf in framework.leaves()  # document order, as before sorting by points lost
+        if allotted.get(leaf.code, ZERO) > 0
+    }
+    items = _items(result, lost, framework.info.index_places)
     if quick_wins_first:
         items.sort(key=lambda item: not item.quick_win)  # stable: keeps most-lost order
     return items
@@ -78,8 +106,8 @@ def node_headroom(result: UnitResult, *, quick_wins_first: bool = False) -> list
 
 def area_headroom(result: UnitResult) -> list[HeadroomItem]:
     """Areas where points were lost, most lost first."""
-    codes = [area.code for area in result.framework.areas]
-    return _items(result, codes, result.framework.info.index_places)
+    lost = {area.code: result.nodes[area.code].lost for area in result.framework.areas}
+    return _items(result, lost, result.framework.info.index_places)
 
 
 def points_to_rank(ranking: GroupRanking, unit: str, target_rank: int) -> Decimal:

@@ -4,6 +4,11 @@ Points keep the precision they were given (a published 9.0929 stays 9.0929).
 Derived figures that are shown (the index, percentages) are rounded half-up to
 two decimals, the way provinces and the Ministry publish them. Rendering uses
 the Vietnamese conventions: decimal comma, dot as thousands separator.
+
+The batch engine (`batch.py`) computes in fixed-point integers: a figure with `k`
+decimals at scale `10**k` is the integer `figure × 10**k`. `decimals`, `scaled` and
+`unscaled` convert exactly between the two at the edges; `unscaled` also restores
+the `Decimal` exponent (1.50 and 1.5 are equal but print differently).
 """
 
 from __future__ import annotations
@@ -91,6 +96,58 @@ def format_number(value: Decimal, places: int | None = None) -> str:
     if fraction:
         result += "," + fraction
     return sign + result
+
+
+@lru_cache(maxsize=65536)
+def decimals(value: Decimal) -> int:
+    """How many decimals `value` needs (trailing zeros do not count): 1.50 → 1, 20 → 0."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"«{value}» is not a finite number")
+    if exponent >= 0 or not any(digits):
+        return 0
+    trailing = 0
+    for digit in reversed(digits):
+        if digit != 0:
+            break
+        trailing += 1
+    return max(-exponent - trailing, 0)
+
+
+@lru_cache(maxsize=65536)
+def scaled(value: Decimal, places: int) -> int:
+    """`value × 10**places` as an exact integer; `ValueError` if `value` has more decimals."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"«{value}» is not a finite number")
+    coefficient = int("".join(map(str, digits))) if digits else 0
+    shift = exponent + places
+    result: int
+    if shift >= 0:
+        result = coefficient * 10**shift
+    else:
+        result, rest = divmod(coefficient, 10**-shift)
+        if rest:
+            raise ValueError(f"«{value}» has more than {places} decimals")
+    return -result if sign else result
+
+
+@lru_cache(maxsize=65536)
+def unscaled(value: int, places: int, exponent: int) -> Decimal:
+    """The `Decimal` of `value / 10**places` written with `exponent` (`value` must allow it).
+
+    `unscaled(150, 2, -2)` is Decimal("1.50"); `unscaled(150, 2, -1)` is Decimal("1.5").
+    """
+    shift = exponent + places
+    if shift >= 0:
+        coefficient, rest = divmod(value, 10**shift)
+        if rest:
+            raise ValueError(
+                f"{value} at scale {places} cannot be written with exponent {exponent}"
+            )
+    else:
+        coefficient = value * 10**-shift
+    return Decimal(coefficient).scaleb(exponent)
 
 
 def format_percent(value: Decimal, places: int | None = None) -> str:

@@ -5,6 +5,11 @@ rank and the next rank is skipped. Units of a group share one framework, so the
 exact total orders them the same way as the index; areas are ranked by their
 exact points. Classes are read from the *published* index (rounded half-up), so
 that a unit shown as 90,00 is in the class that 90,00 names.
+
+The ranking itself is the batch engine's (`batch.competition_rank`, `batch.class_index`,
+over exact integers); the functions here are its `Decimal` edge. `rank_group` over the
+results of one `score_group` reads the group's integers directly; over other results
+(published figures, units scored one by one) it converts their `Decimal`s exactly.
 """
 
 from __future__ import annotations
@@ -12,29 +17,38 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import numpy as np
+
+from .batch import LIMIT, class_index, competition_rank, rank_scores
 from .model import ClassBand, Framework
+from .numbers import decimals, scaled
 from .scoring import UnitResult
 
 K = TypeVar("K", bound=Hashable)
 
 
+def _integers(values: Sequence[Decimal]) -> tuple[np.ndarray[Any, Any], int]:
+    """`values` as exact integers at one scale (the most decimals among them)."""
+    places = max((decimals(value) for value in values), default=0)
+    integers = [scaled(value, places) for value in values]
+    fits = all(-LIMIT < integer < LIMIT for integer in integers)
+    return np.array(integers, dtype=np.int64 if fits else object), places
+
+
 def competition_ranks(values: Mapping[K, Decimal]) -> dict[K, int]:
     """Rank keys by value, highest first; ties share a rank and the next one is skipped."""
-    ordered = sorted(values.values(), reverse=True)
-    first_position: dict[Decimal, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first_position.setdefault(value, position)
-    return {key: first_position[value] for key, value in values.items()}
+    integers, _ = _integers(list(values.values()))
+    return dict(zip(values, competition_rank(integers).tolist(), strict=True))
 
 
 def classify(index: Decimal, bands: Sequence[ClassBand]) -> str:
     """The label of the highest band whose minimum `index` reaches; "" below every band."""
-    for band in sorted(bands, key=lambda band: band.min_percent, reverse=True):
-        if index >= band.min_percent:
-            return band.label
-    return ""
+    integers, places = _integers([index])
+    found, labels = class_index(integers, places, bands)
+    position = int(found[0])
+    return labels[position] if position >= 0 else ""
 
 
 @dataclass(frozen=True)
@@ -74,13 +88,34 @@ def rank_group(results: Sequence[UnitResult]) -> GroupRanking:
         if result.unit in by_unit:
             raise ValueError(f"unit {result.unit} appears twice in the group")
         by_unit[result.unit] = result
-    ranks = competition_ranks({unit: result.total for unit, result in by_unit.items()})
-    bands = framework.info.class_bands
-    classes = {unit: classify(result.index, bands) for unit, result in by_unit.items()}
-    area_ranks = {
-        area.code: competition_ranks(
-            {unit: result.nodes[area.code].points for unit, result in by_unit.items()}
-        )
-        for area in framework.areas
-    }
-    return GroupRanking(framework, by_unit, ranks, classes, area_ranks)
+    units = list(by_unit)
+    areas = [area.code for area in framework.areas]
+    scores = results[0]._scores
+    if scores is not None and all(result._scores is scores for result in results):
+        ranked = rank_scores(scores, [result._column for result in results])
+        ranks = ranked.rank.tolist()
+        classes = ranked.classes()
+        area_ranks = ranked.area_ranks.tolist()
+    else:
+        totals, _ = _integers([result.total for result in results])
+        ranks = competition_rank(totals).tolist()
+        info = framework.info
+        indexes, places = _integers([result.index for result in results])
+        found, labels = class_index(indexes, places, info.class_bands)
+        classes = [labels[i] if i >= 0 else "" for i in found.tolist()]
+        area_ranks = [
+            competition_rank(
+                _integers([result.nodes[code].points for result in results])[0]
+            ).tolist()
+            for code in areas
+        ]
+    return GroupRanking(
+        framework,
+        by_unit,
+        dict(zip(units, ranks, strict=True)),
+        dict(zip(units, classes, strict=True)),
+        {
+            code: dict(zip(units, row, strict=True))
+            for code, row in zip(areas, area_ranks, strict=True)
+        },
+    )

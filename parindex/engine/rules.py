@@ -1,9 +1,16 @@
 """Scoring rules: how an entered value becomes points, with a one-line Vietnamese reason.
 
 A rule is configured by a framework node (its parameters) and checks those
-parameters against the node's maximum when it is built. At scoring time it
-validates the entered value and returns an `Outcome`. Rules are registered by
-name in `RULES`; see docs/architecture.md, "Adding a scoring rule".
+parameters against the node's maximum when it is built. `read` validates an
+entered value and returns the numbers it holds; `score` reads, computes the points
+in `Decimal` and explains them in one sentence. Rules are registered by name in
+`RULES`; see docs/architecture.md, "Adding a scoring rule".
+
+A group of units is scored by the batch engine (`batch.py`), which calls `read`
+once per entry and then computes the points of every unit at once in fixed-point
+integers, with the same results as `score`; `score` stays the reference for one
+entry and writes the explanations. A rule the batch engine has no integer kernel
+for is scored through `score`, entry by entry.
 """
 
 from __future__ import annotations
@@ -19,6 +26,14 @@ from .errors import RuleInputError, RuleParameterError
 from .numbers import HUNDRED, ZERO, format_number, normalized, round_half_up, to_decimal
 
 DEFAULT_POINTS_PLACES = 4
+
+
+class Rate(NamedTuple):
+    """An entered rate: numerator and denominator (cases), or a percentage typed directly."""
+
+    numerator: Decimal
+    denominator: Decimal
+    percent: Decimal | None = None  # set when the rate was typed as a percentage
 
 
 class Outcome(NamedTuple):
@@ -102,6 +117,14 @@ class Rule(ABC):
     def score(self, values: Mapping[str, Any]) -> Outcome:
         """Points for the entered `values`; raises `RuleInputError` when they do not fit."""
 
+    def read(self, values: Mapping[str, Any]) -> Any:
+        """The entered `values` checked, as the numbers the batch engine encodes.
+
+        Raises `RuleInputError` like `score`. A rule without an integer kernel in the
+        batch engine returns its `Outcome` (scored entry by entry).
+        """
+        return self.score(values)
+
     def _round(self, points: Decimal) -> Decimal:
         return normalized(round_half_up(points, self.points_places))
 
@@ -149,7 +172,8 @@ class ChoiceRule(Rule):
         choices = tuple((key, label) for key, (label, _) in self.options.items())
         return (InputField("option", "option", "Phương án", choices),)
 
-    def score(self, values: Mapping[str, Any]) -> Outcome:
+    def read(self, values: Mapping[str, Any]) -> int:
+        """The position of the chosen option in `options`."""
         key = values.get("option")
         if key is None or key == "":
             raise RuleInputError("chưa chọn phương án", field="option")
@@ -157,6 +181,10 @@ class ChoiceRule(Rule):
         if key not in self.options:
             known = ", ".join(self.options)
             raise RuleInputError(f"phương án «{key}» không có (có: {known})", field="option")
+        return list(self.options).index(key)
+
+    def score(self, values: Mapping[str, Any]) -> Outcome:
+        key = list(self.options)[self.read(values)]
         label, points = self.options[key]
         return Outcome(points, f"«{label}» → {_points_text(points, self.max_points)}")
 
@@ -176,13 +204,12 @@ class _RateRule(Rule):
             InputField("denominator", "number", "Mẫu số (tổng số)"),
         )
 
-    def _rate(self, values: Mapping[str, Any]) -> tuple[Decimal | None, str]:
-        """The rate in percent and how it was obtained; `None` when there were no cases."""
+    def read(self, values: Mapping[str, Any]) -> Rate:
         if values.get("percent") not in (None, "") and values.get("numerator") in (None, ""):
             percent = _decimal_input(values, "percent")
             if not ZERO <= percent <= HUNDRED:
                 raise RuleInputError("tỷ lệ phải từ 0 đến 100 %", field="percent")
-            return percent, ""
+            return Rate(percent, HUNDRED, percent)
         numerator = _decimal_input(values, "numerator")
         denominator = _decimal_input(values, "denominator")
         if numerator < 0:
@@ -194,6 +221,14 @@ class _RateRule(Rule):
                 f"tử số {format_number(numerator)} lớn hơn mẫu số {format_number(denominator)}",
                 field="numerator",
             )
+        return Rate(numerator, denominator)
+
+    def _rate(self, values: Mapping[str, Any]) -> tuple[Decimal | None, str]:
+        """The rate in percent and how it was obtained; `None` when there were no cases."""
+        rate = self.read(values)
+        if rate.percent is not None:
+            return rate.percent, ""
+        numerator, denominator = rate.numerator, rate.denominator
         if denominator == 0:
             return None, ""
         return numerator * HUNDRED / denominator, (
@@ -234,6 +269,19 @@ class RatioRule(_RateRule):
         ):
             problems.append("«zero_below_percent» phải nhỏ hơn «full_at_percent»")
 
+    def points_for(self, percent: Decimal) -> Decimal:
+        """Points for a rate of `percent` (cases were found), in `Decimal` as `score` does.
+
+        The batch engine computes the same exactly in integers; it calls this for the rare
+        rate whose points fall exactly halfway between two roundings, because the `Decimal`
+        quotients (28 significant digits) can then tip the half-up rounding either way.
+        """
+        if self.zero_below is not None and percent < self.zero_below:
+            return ZERO
+        ceiling = self.full_at if self.full_at is not None else HUNDRED
+        share = min(percent / ceiling, Decimal(1))
+        return self._round(self.max_points * share)
+
     def score(self, values: Mapping[str, Any]) -> Outcome:
         percent, prefix = self._rate(values)
         if percent is None:
@@ -245,9 +293,7 @@ class RatioRule(_RateRule):
                 f"{subject} → 0/{format_number(self.max_points)} điểm "
                 f"(dưới {_rate_text(self.zero_below)} không tính điểm)",
             )
-        ceiling = self.full_at if self.full_at is not None else HUNDRED
-        share = min(percent / ceiling, Decimal(1))
-        points = self._round(self.max_points * share)
+        points = self.points_for(percent)
         note = f" (đủ điểm từ {_rate_text(self.full_at)})" if self.full_at is not None else ""
         return Outcome(points, f"{subject} → {_points_text(points, self.max_points)}{note}")
 
@@ -285,6 +331,13 @@ class BandsRule(_RateRule):
                 problems.append("mức thấp hơn không được có nhiều điểm hơn mức cao hơn")
                 break
 
+    def points_for(self, percent: Decimal) -> Decimal:
+        """Points for a rate of `percent` (cases were found), as `score` gives them."""
+        for minimum, points in self.thresholds:
+            if percent >= minimum:
+                return points
+        return ZERO
+
     def score(self, values: Mapping[str, Any]) -> Outcome:
         percent, prefix = self._rate(values)
         if percent is None:
@@ -321,10 +374,15 @@ class DeductionRule(Rule):
     def fields(self) -> tuple[InputField, ...]:
         return (InputField("count", "integer", f"Số {self.occurrence}"),)
 
-    def score(self, values: Mapping[str, Any]) -> Outcome:
+    def read(self, values: Mapping[str, Any]) -> Decimal:
+        """The number of occurrences (a whole number, as typed: 2 or 2.0)."""
         count = _decimal_input(values, "count")
         if count < 0 or count != count.to_integral_value():
             raise RuleInputError("số lần phải là số nguyên không âm", field="count")
+        return count
+
+    def score(self, values: Mapping[str, Any]) -> Outcome:
+        count = self.read(values)
         assert self.per_occurrence is not None
         if count == 0:
             return Outcome(
@@ -364,16 +422,18 @@ class BooleanRule(Rule):
         options = (("yes", self.yes_label), ("no", self.no_label))
         return (InputField("value", "boolean", "Kết quả", options),)
 
-    def score(self, values: Mapping[str, Any]) -> Outcome:
+    def read(self, values: Mapping[str, Any]) -> bool:
         raw = values.get("value")
         if isinstance(raw, bool):
-            answer = raw
-        elif raw is not None and str(raw).strip().lower() in _TRUE_WORDS:
-            answer = True
-        elif raw is not None and str(raw).strip().lower() in _FALSE_WORDS:
-            answer = False
-        else:
-            raise RuleInputError("hãy chọn có hoặc không", field="value")
+            return raw
+        if raw is not None and str(raw).strip().lower() in _TRUE_WORDS:
+            return True
+        if raw is not None and str(raw).strip().lower() in _FALSE_WORDS:
+            return False
+        raise RuleInputError("hãy chọn có hoặc không", field="value")
+
+    def score(self, values: Mapping[str, Any]) -> Outcome:
+        answer = self.read(values)
         points = self.points_if_yes if answer else self.points_if_no
         label = self.yes_label if answer else self.no_label
         return Outcome(points, f"{label} → {_points_text(points, self.max_points)}")
@@ -394,7 +454,8 @@ class ManualRule(Rule):
     def fields(self) -> tuple[InputField, ...]:
         return (InputField("points", "number", "Điểm"),)
 
-    def score(self, values: Mapping[str, Any]) -> Outcome:
+    def read(self, values: Mapping[str, Any]) -> Decimal:
+        """The points typed, as typed (3,50 stays 3.50)."""
         points = _decimal_input(values, "points")
         if points < 0 or points > self.max_points:
             raise RuleInputError(
@@ -406,6 +467,10 @@ class ManualRule(Rule):
                 f"điểm {format_number(points)} phải là bội số của {format_number(self.step)}",
                 field="points",
             )
+        return points
+
+    def score(self, values: Mapping[str, Any]) -> Outcome:
+        points = self.read(values)
         return Outcome(points, f"Chấm {_points_text(points, self.max_points)}")
 
 

@@ -1,9 +1,16 @@
-"""Scoring one unit against a framework.
+"""Scored units as the rest of the code reads them: `UnitResult`, `NodeResult`, `score_unit`.
 
 Every leaf's entry goes through its rule; parents add up their children (or take
 the best child when the children are alternatives). Bonus nodes add points above
 the maximum and penalty nodes take points away; both are kept apart in the result
 so that reports can flag them. The unit's total is floored at zero.
+
+The arithmetic is the batch engine's (`batch.py`, every unit of a group at once in
+fixed-point integers); this module is its `Decimal` edge. `unit_results(scores)` gives
+each unit's `UnitResult` with `Decimal` figures equal, digit for digit and exponent for
+exponent, to the per-unit `Decimal` arithmetic the engine used to run; a node's
+`NodeResult` (and its Vietnamese explanation) is built only when it is read.
+`score_unit` is `score_group` for a group of one.
 
 Rounding: points keep the precision the rules give them (rules round computed
 points to the framework's `points_places`, 4 by default); the index and every
@@ -12,14 +19,14 @@ percentage are rounded half-up to the framework's `index_places` (2 by default).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .errors import RuleInputError
-from .model import Framework, Node
-from .numbers import ZERO, format_number, percent_of
+from .batch import INVALID, UNANSWERED, GroupScores, score_group, values_key
+from .model import Framework
+from .numbers import ZERO, format_number, percent_of, unscaled
 from .rules import Outcome, Rule
 
 
@@ -84,6 +91,11 @@ class UnitResult:
     total: Decimal
     index: Decimal
     problems: tuple[InputProblem, ...] = ()
+    # The group's integers this result was read from: ranking a group's results uses them
+    # directly. Not constructor arguments, so that results built elsewhere (published
+    # figures) or copied with `dataclasses.replace` (figures changed) never claim them.
+    _scores: GroupScores | None = field(default=None, init=False, repr=False, compare=False)
+    _column: int = field(default=-1, init=False, repr=False, compare=False)
 
     @property
     def max_total(self) -> Decimal:
@@ -98,95 +110,20 @@ class UnitResult:
 
     @property
     def answered(self) -> int:
+        if self._scores is not None:
+            return int((self._scores.inputs.state[:, self._column] == 1).sum())
         return sum(1 for node in self.framework.leaves() if self.nodes[node.code].answered)
-
-
-class _Leaf(NamedTuple):
-    code: str
-    rule: Rule
-    kind: str
-    max_points: Decimal
-    needs_evidence: bool
-
-
-class _Parent(NamedTuple):
-    code: str
-    kind: str
-    max_points: Decimal
-    alternatives: bool
-    standard_children: tuple[str, ...]
-    other_children: tuple[str, ...]
-
-
-class _Plan:
-    """The framework flattened for scoring: leaves, then parents children-first."""
-
-    def __init__(self, framework: Framework) -> None:
-        self.order = tuple(framework.nodes)
-        self.leaves: list[_Leaf] = []
-        parents: list[_Parent] = []
-        for node in framework.walk():
-            if node.is_leaf:
-                assert node.rule is not None
-                self.leaves.append(
-                    _Leaf(
-                        node.code,
-                        node.rule,
-                        node.kind,
-                        node.max_points,
-                        node.evidence_required and node.source == "self",
-                    )
-                )
-            else:
-                parents.append(self._parent(framework, node))
-        parents.reverse()  # document order is parent-first; scoring needs children first
-        self.parents = parents
-        self.roots_standard = tuple(
-            code for code in framework.roots if framework.nodes[code].kind == "standard"
-        )
-        self.roots_other = tuple(
-            code for code in framework.roots if framework.nodes[code].kind != "standard"
-        )
-
-    @staticmethod
-    def _parent(framework: Framework, node: Node) -> _Parent:
-        kinds = {code: framework.nodes[code].kind for code in node.children}
-        return _Parent(
-            node.code,
-            node.kind,
-            node.max_points,
-            node.alternatives,
-            tuple(code for code in node.children if kinds[code] == "standard"),
-            tuple(code for code in node.children if kinds[code] != "standard"),
-        )
-
-
-_plans: dict[int, tuple[Framework, _Plan]] = {}
-
-
-def _plan_for(framework: Framework) -> _Plan:
-    cached = _plans.get(id(framework))
-    if cached is not None and cached[0] is framework:
-        return cached[1]
-    plan = _Plan(framework)
-    if len(_plans) > 64:
-        _plans.clear()
-    _plans[id(framework)] = (framework, plan)
-    return plan
 
 
 _NOT_ANSWERED = "Chưa chấm"
 _OUTCOME_CACHE_SIZE = 4096
 
 
-def _score_cached(rule: Rule, values: Mapping[str, Any]) -> Outcome:
-    """A rule's outcome is a pure function of the entered values; units of a group often
-    enter the same ones (yes/no, an option, a count), so each rule remembers recent outcomes."""
-    try:
-        key = tuple(sorted(values.items()))
-        hash(key)
-    except TypeError:  # an unhashable value: score it directly
-        return rule.score(values)
+def _explain(rule: Rule, values: Mapping[str, Any]) -> str:
+    """The rule's sentence for `values`; remembered per rule (units often enter the same)."""
+    key = values_key(values)
+    if key is None:  # an unhashable value: explained directly
+        return rule.score(values).explanation
     cache: dict[tuple[Any, ...], Outcome] = rule.__dict__.setdefault("_outcomes", {})
     outcome = cache.get(key)
     if outcome is None:
@@ -194,7 +131,143 @@ def _score_cached(rule: Rule, values: Mapping[str, Any]) -> Outcome:
         if len(cache) >= _OUTCOME_CACHE_SIZE:
             cache.clear()
         cache[key] = outcome
-    return outcome
+    return outcome.explanation
+
+
+class _Nodes(Mapping[str, NodeResult]):
+    """A unit's `NodeResult`s in document order, each built (with its explanation) when read."""
+
+    def __init__(self, scores: GroupScores, column: int) -> None:
+        self._scores = scores
+        self._column = column
+        self._built: dict[str, NodeResult] = {}
+
+    def __getitem__(self, code: str) -> NodeResult:
+        found = self._built.get(code)
+        if found is None:
+            found = self._built[code] = _node_result(self._scores, self._column, code)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scores.framework.nodes)
+
+    def __len__(self) -> int:
+        return len(self._scores.framework.nodes)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._scores.framework.nodes
+
+    def __repr__(self) -> str:
+        return f"<nodes of {self._scores.units[self._column]}>"
+
+
+def _entered_values(scores: GroupScores, leaf: int, column: int) -> Mapping[str, Any]:
+    """The entry of a leaf as its rule reads it, rebuilt from the group's integers."""
+    inputs = scores.inputs
+    kind = scores.layout.leaf_kinds[leaf]
+    a, b, e = int(inputs.a[leaf, column]), int(inputs.b[leaf, column]), int(inputs.e[leaf, column])
+    rule = scores.layout.rules[leaf]
+    if kind == "choice":
+        options: Any = getattr(rule, "options", {})
+        return {"option": list(options)[a]}
+    if kind in ("ratio", "bands"):
+        if inputs.percent[leaf, column]:
+            return {"percent": Decimal(a).scaleb(-e)}
+        return {"numerator": Decimal(a).scaleb(-e), "denominator": Decimal(b).scaleb(-e)}
+    if kind == "deduction":
+        return {"count": unscaled(a, 0, e)}
+    if kind == "boolean":
+        return {"value": bool(a)}
+    if kind == "manual":
+        return {"points": unscaled(a, scores.scale, e)}
+    return inputs.outcome_values[(leaf, column)]
+
+
+def _node_result(scores: GroupScores, column: int, code: str) -> NodeResult:
+    layout, details, scale = scores.layout, scores.details, scores.scale
+    row = layout.row[code]
+    node = scores.framework.nodes[code]
+
+    def figure(values: Any, exps: Any) -> Decimal:
+        return unscaled(int(values[row, column]), scale, int(exps[row, column]))
+
+    base = figure(scores.base, details.base)
+    bonus = figure(scores.bonus, details.bonus)
+    penalty = figure(scores.penalty, details.penalty)
+    points = figure(scores.points, details.points)
+    answered = bool(details.answered[row, column])
+    if node.is_leaf:
+        leaf = layout.leaf[code]
+        state = int(scores.inputs.state[leaf, column])
+        if state == UNANSWERED:
+            return NodeResult(code, node.max_points, ZERO, ZERO, ZERO, ZERO, _NOT_ANSWERED, False)
+        if state == INVALID:
+            message = scores.inputs.errors[(leaf, column)][1]
+            return NodeResult(
+                code, node.max_points, ZERO, ZERO, ZERO, ZERO, message, False, message
+            )
+        assert node.rule is not None
+        explanation = _explain(node.rule, _entered_values(scores, leaf, column))
+        needs_evidence = node.evidence_required and node.source == "self"
+        if needs_evidence and not scores.inputs.evidence[leaf, column]:
+            explanation = (
+                f"Không có tài liệu kiểm chứng → 0/{format_number(node.max_points)} điểm"
+                f" (kết quả nhập: {explanation})"
+            )
+        return NodeResult(
+            code, node.max_points, base, bonus, penalty, points, explanation, answered
+        )
+    best = details.best.get(row)
+    if best is not None:
+        explanation = f"Lấy mục con cao nhất «{layout.codes[int(best[column])]}»"
+    else:
+        standard = sum(
+            1 for child in node.children if scores.framework.nodes[child].kind == "standard"
+        )
+        explanation = f"Cộng điểm {standard} mục con"
+    if bonus:
+        explanation += f", thưởng {format_number(bonus)}"
+    if penalty:
+        explanation += f", trừ {format_number(penalty)}"
+    return NodeResult(code, node.max_points, base, bonus, penalty, points, explanation, answered)
+
+
+def unit_result(scores: GroupScores, column: int) -> UnitResult:
+    """The public result of the unit in column `column` of `scores`."""
+    details, scale = scores.details, scores.scale
+    info = scores.framework.info
+    unit = scores.units[column]
+
+    def figure(values: Any, exps: Any) -> Decimal:
+        return unscaled(int(values[column]), scale, int(exps[column]))
+
+    index = (
+        ZERO
+        if info.max_total == 0
+        else unscaled(int(scores.index[column]), info.index_places, -info.index_places)
+    )
+    result = UnitResult(
+        unit=unit,
+        framework=scores.framework,
+        nodes=_Nodes(scores, column),
+        base=figure(scores.unit_base, details.unit_base),
+        bonus=figure(scores.unit_bonus, details.unit_bonus),
+        penalty=figure(scores.unit_penalty, details.unit_penalty),
+        total=figure(scores.total, details.total),
+        index=index,
+        problems=tuple(
+            InputProblem(unit, code, field_name, message)
+            for code, field_name, message in scores.inputs.problems(column)
+        ),
+    )
+    object.__setattr__(result, "_scores", scores)  # frozen: set once, here
+    object.__setattr__(result, "_column", column)
+    return result
+
+
+def unit_results(scores: GroupScores) -> list[UnitResult]:
+    """Every unit's public result, in `scores.units` order."""
+    return [unit_result(scores, column) for column in range(len(scores.units))]
 
 
 def score_unit(
@@ -204,106 +277,7 @@ def score_unit(
 ) -> UnitResult:
     """Score `unit` from its `inputs` (by node code). Leaves without input score 0, unanswered.
 
-    An entry that does not fit its rule scores 0 and is listed in `problems`.
+    An entry that does not fit its rule scores 0 and is listed in `problems`. To score a
+    whole group, `score_group` (then `unit_results`) does it at once, much faster.
     """
-    plan = _plan_for(framework)
-    # Keys laid out in document order first, so the result needs no reordering at the end.
-    results: dict[str, NodeResult] = dict.fromkeys(plan.order)  # type: ignore[assignment]
-    problems: list[InputProblem] = []
-
-    for leaf in plan.leaves:
-        entry = inputs.get(leaf.code)
-        if entry is None:
-            results[leaf.code] = NodeResult(
-                leaf.code, leaf.max_points, ZERO, ZERO, ZERO, ZERO, _NOT_ANSWERED, False
-            )
-            continue
-        try:
-            outcome = _score_cached(leaf.rule, entry.values)
-        except RuleInputError as error:
-            problems.append(InputProblem(unit, leaf.code, error.field, str(error)))
-            results[leaf.code] = NodeResult(
-                leaf.code, leaf.max_points, ZERO, ZERO, ZERO, ZERO, str(error), False, str(error)
-            )
-            continue
-        points, explanation = outcome.points, outcome.explanation
-        if leaf.needs_evidence and not (entry.has_evidence or entry.explanation_accepted):
-            explanation = (
-                f"Không có tài liệu kiểm chứng → 0/{format_number(leaf.max_points)} điểm"
-                f" (kết quả nhập: {explanation})"
-            )
-            points = ZERO
-        if leaf.kind == "standard":
-            results[leaf.code] = NodeResult(
-                leaf.code, leaf.max_points, points, ZERO, ZERO, points, explanation, True
-            )
-        elif leaf.kind == "bonus":
-            results[leaf.code] = NodeResult(
-                leaf.code, leaf.max_points, ZERO, points, ZERO, points, explanation, True
-            )
-        else:
-            results[leaf.code] = NodeResult(
-                leaf.code, leaf.max_points, ZERO, ZERO, points, points, explanation, True
-            )
-
-    for parent in plan.parents:
-        # One pass per parent: this loop runs for every parent of every unit.
-        answered = True
-        base = bonus = penalty = ZERO
-        best: NodeResult | None = None
-        for code in parent.standard_children:
-            child = results[code]
-            answered = answered and child.answered
-            bonus += child.bonus
-            penalty += child.penalty
-            if parent.alternatives:
-                if best is None or child.base > best.base:
-                    best = child
-            else:
-                base += child.base
-        for code in parent.other_children:
-            child = results[code]
-            answered = answered and child.answered
-            bonus += child.bonus
-            penalty += child.penalty
-        if best is not None:
-            base = best.base
-            explanation = f"Lấy mục con cao nhất «{best.code}»"
-        else:
-            explanation = f"Cộng điểm {len(parent.standard_children)} mục con"
-        if parent.kind == "standard":
-            points = max(base + bonus - penalty, ZERO)
-        else:
-            # A bonus or penalty group never counts more than its own maximum.
-            if parent.kind == "bonus":
-                bonus = min(bonus, parent.max_points)
-                points = bonus
-            else:
-                penalty = min(penalty, parent.max_points)
-                points = penalty
-        if bonus:
-            explanation += f", thưởng {format_number(bonus)}"
-        if penalty:
-            explanation += f", trừ {format_number(penalty)}"
-        results[parent.code] = NodeResult(
-            parent.code, parent.max_points, base, bonus, penalty, points, explanation, answered
-        )
-
-    base = sum((results[code].base for code in plan.roots_standard), ZERO)
-    roots = plan.roots_standard + plan.roots_other
-    bonus = sum((results[code].bonus for code in roots), ZERO)
-    penalty = sum((results[code].penalty for code in roots), ZERO)
-    total = max(base + bonus - penalty, ZERO)
-    info = framework.info
-    index = percent_of(total, info.max_total, info.index_places)
-    return UnitResult(
-        unit=unit,
-        framework=framework,
-        nodes=results,
-        base=base,
-        bonus=bonus,
-        penalty=penalty,
-        total=total,
-        index=index,
-        problems=tuple(problems),
-    )
+    return unit_result(score_group(framework, {unit: inputs}), 0)

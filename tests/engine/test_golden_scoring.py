@@ -9,7 +9,7 @@ nodes, changed maxima, a unit compared with its predecessor) — are serialised 
 
 After an intended change of the engine's output, rewrite the golden file with
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/engine/test_golden_scoring.py
+    PARINDEX_UPDATE_GOLDEN=1 .venv/bin/pytest tests/engine/test_golden_scoring.py
 
 then read the diff (`git diff tests/engine/golden/`) and check every changed figure by
 hand before committing it: the file is the reviewed expectation, not a snapshot.
@@ -18,12 +18,9 @@ hand before committing it: the file is the reviewed expectation, not a snapshot.
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from parindex.engine import (
     Comparison,
@@ -43,6 +40,7 @@ from parindex.engine import (
     rank_group,
     score_unit,
 )
+from tests.golden import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "scoring_demo.json"
 
@@ -315,12 +313,7 @@ INPUTS_2024: dict[str, dict[str, NodeInput]] = {
 
 # Figures in the golden file that are the engine's current output but not right; each has an
 # xfail test. When the engine is fixed, rewrite the file and drop the entry.
-KNOWN_ENGINE_DEFECTS: list[str] = [
-    "Sở B: headroom.nodes adds up to 5,1 while headroom.areas adds up to 5,6: TC2.3 loses 0,5 "
-    "because its best alternative TC2.3b is worth 1,5 of 2, and that 0,5 appears at no leaf; see "
-    "test_ranking.py::test_leaf_headroom_adds_up_to_area_headroom_when_the_best_alternative_is_"
-    "worth_less",
-]
+KNOWN_ENGINE_DEFECTS: list[str] = []
 
 # This year's unit → last year's unit (Sở F took over Sở G).
 PREDECESSORS = {"Sở F": "Sở G"}
@@ -511,16 +504,11 @@ def test_the_demo_frameworks_build() -> None:
 
 def test_the_scoring_results_match_the_golden_file() -> None:
     actual = golden_data()
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(_dumps(actual) + "\n", encoding="utf-8")
-        pytest.skip(f"rewrote {GOLDEN.name}; review the diff before committing it")
-    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    assert actual == expected
+    check_golden(GOLDEN, actual, text=_dumps(actual) + "\n")
 
 
 def test_the_golden_file_holds_the_hand_checked_headline_figures() -> None:
-    # A few figures restated here, so that a careless UPDATE_GOLDEN run cannot rewrite them.
+    # A few figures restated here, so that a careless golden update cannot rewrite them.
     units = json.loads(GOLDEN.read_text(encoding="utf-8"))["units"]
     assert {unit: (data["total"], data["rank"], data["class"]) for unit, data in units.items()} == {
         "Sở A": ("19.05", 1, "Tốt"),

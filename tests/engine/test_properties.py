@@ -347,6 +347,23 @@ def test_headroom_shares_add_up_to_100_percent_within_rounding(
 
 
 @QUICK
+@given(scored_groups())
+def test_leaf_headroom_adds_up_to_area_headroom(
+    case: tuple[Generated, dict[str, Levels], dict[str, bool]],
+) -> None:
+    # Generated alternatives have their parent's maximum (max of the children), so every
+    # point an area loses can come back through some leaf.
+    generated, units, evidence = case
+    for result in score_all(generated, units, evidence):
+        leaves = node_headroom(result)
+        assert sum((item.lost for item in leaves), Decimal(0)) == sum(
+            (item.lost for item in area_headroom(result)), Decimal(0)
+        )
+        for item in leaves:
+            assert 0 < item.lost <= item.max_points - item.points
+
+
+@QUICK
 @given(
     st.dictionaries(
         st.text(min_size=1, max_size=4),

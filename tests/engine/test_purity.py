@@ -1,4 +1,4 @@
-"""The engine is pure: standard library and itself only, no I/O, no Django, no upper layers.
+"""The engine is pure: standard library, NumPy and itself only, no I/O, no Django, no upper layers.
 
 Each module of parindex/engine/ is parsed (not imported) and every import is resolved;
 the checker itself is tested on crafted sources so that a regression cannot slip past a
@@ -34,6 +34,14 @@ FORBIDDEN_STDLIB = {
     "subprocess",
     "urllib",
 }
+# Third-party packages the engine may import. NumPy only: the batch engine scores every unit
+# of a group at once in integer arrays (parindex/engine/batch.py). NumPy's own file functions
+# are forbidden below, like `open`.
+ALLOWED_THIRD_PARTY = {"numpy"}
+NUMPY_IO = {
+    "load", "save", "savez", "savez_compressed", "loadtxt", "savetxt", "genfromtxt",
+    "fromfile", "tofile", "fromregex", "memmap",
+}  # fmt: skip
 # Builtins that read, write or import; `open` above all.
 FORBIDDEN_CALLS = {"open", "print", "input", "__import__", "exec", "eval"}
 
@@ -63,6 +71,8 @@ def _why_forbidden(module: str) -> str:
         return "a parindex package above the engine"
     if top in FORBIDDEN_STDLIB:
         return "an I/O or dynamic-import module"
+    if top in ALLOWED_THIRD_PARTY:
+        return ""
     if top not in sys.stdlib_module_names:
         return "not in the standard library"
     return ""
@@ -82,6 +92,13 @@ def impurities(source: str, package: str = ENGINE, filename: str = "<source>") -
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in FORBIDDEN_CALLS
+    )
+    problems.extend(
+        f"{filename}:{node.lineno}: calls .{node.func.attr}() (file I/O)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in NUMPY_IO
     )
     return problems
 
@@ -117,20 +134,23 @@ def test_every_engine_module_imports_only_the_standard_library_and_the_engine(pa
         ("import shutil", "<source>:1: imports shutil (an I/O or dynamic-import module)"),
         ("import subprocess", "<source>:1: imports subprocess (an I/O or dynamic-import module)"),
         ("from django.db import models", "<source>:1: imports django.db (not in the standard library)"),
-        ("import numpy as np", "<source>:1: imports numpy (not in the standard library)"),
+        ("import pandas as pd", "<source>:1: imports pandas (not in the standard library)"),
+        ("from scipy import optimize", "<source>:1: imports scipy (not in the standard library)"),
         ("from parindex.web import views", "<source>:1: imports parindex.web (a parindex package above the engine)"),
         ("from ..cli import app", "<source>:1: imports parindex.cli (a parindex package above the engine)"),
         ("from .. import __version__", "<source>:1: imports parindex (a parindex package above the engine)"),
         ("x = 1\nwith open('kq.csv') as f:\n    pass", "<source>:2: calls open()"),
         ("def f():\n    return __import__('os')", "<source>:2: calls __import__()"),
         ("print('debug')", "<source>:1: calls print()"),
+        ("import numpy as np\nnp.save('kq.npy', x)", "<source>:2: calls .save() (file I/O)"),
+        ("points.tofile('kq.bin')", "<source>:1: calls .tofile() (file I/O)"),
     ],
 )  # fmt: skip
 def test_the_checker_flags_a_forbidden_import_or_call(source: str, expected: str) -> None:
     assert expected in impurities(source)
 
 
-def test_the_checker_accepts_stdlib_and_engine_imports_absolute_or_relative() -> None:
+def test_the_checker_accepts_stdlib_numpy_and_engine_imports_absolute_or_relative() -> None:
     source = "\n".join(
         [
             "from __future__ import annotations",
@@ -139,6 +159,8 @@ def test_the_checker_accepts_stdlib_and_engine_imports_absolute_or_relative() ->
             "from . import rules",
             "from .numbers import ZERO",
             "from parindex.engine.model import Framework",
+            "import numpy as np",
+            "from numpy.typing import NDArray",
             "text = str(Decimal(1))",
         ]
     )

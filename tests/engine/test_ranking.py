@@ -260,12 +260,6 @@ def test_leaf_headroom_under_alternatives_counts_only_what_the_parent_lost() -> 
     assert node_headroom(result) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap (headroom.py, node_headroom keeps only the best alternative): when that "
-    "alternative is worth less than its parent (8 of 10), the 2 points the parent still loses "
-    "appear at no leaf, so leaf headroom (0) no longer adds up to area headroom (2)",
-)
 def test_leaf_headroom_adds_up_to_area_headroom_when_the_best_alternative_is_worth_less() -> None:
     framework = build(
         [group("A", 10, alternatives=True), leaf("A1", 10, parent="A"), leaf("A2", 8, parent="A")]
@@ -275,3 +269,23 @@ def test_leaf_headroom_adds_up_to_area_headroom_when_the_best_alternative_is_wor
     assert [(item.code, item.lost) for item in area_headroom(result)] == [("A", Decimal(2))]
     leaf_lost = sum((item.lost for item in node_headroom(result)), Decimal(0))
     assert leaf_lost == 2
+    # The 2 points show at A1, the alternative that can still bring them: not its own 5.
+    assert [(item.code, item.points, item.lost) for item in node_headroom(result)] == [
+        ("A1", Decimal(5), Decimal(2))
+    ]
+
+
+def test_leaf_headroom_below_an_alternative_goes_to_its_most_lost_leaves_first() -> None:
+    framework = build(
+        [
+            group("A", 10, alternatives=True),
+            group("A1", 10, parent="A"),
+            leaf("A1.1", 4, parent="A1"),
+            leaf("A1.2", 6, parent="A1"),
+            leaf("A2", 8, parent="A"),
+        ]
+    )
+    # A2 counts (7 of 8); A loses 3, which only A1 (1 + 2 of 10) can bring back.
+    result = score_unit(framework, "Xã A", manual_inputs({"A1.1": 1, "A1.2": 2, "A2": 7}))
+    assert [(item.code, item.lost) for item in area_headroom(result)] == [("A", Decimal(3))]
+    assert [(item.code, item.lost) for item in node_headroom(result)] == [("A1.2", Decimal(3))]
