@@ -6,7 +6,7 @@
 
 Everything here is synthetic demo data (a deterministic `random.Random(seed)`), not a real
 criteria set or real units. The script measures, for two years of entries, the batch API
-that simulations call (parindex/engine/batch.py, exact integers):
+that simulations call (parindex/engine/batch/, exact integers):
 
 - encode: `encode_inputs` for both years (entries → integer arrays; once per data load);
 - score: `score_group` for both years (rules, evidence, parents, totals, index);

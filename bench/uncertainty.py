@@ -31,7 +31,8 @@ from parindex.engine import (
     NodeInput,
     NodeSpec,
     build_framework,
-    score_unit,
+    score_group,
+    unit_results,
 )
 from parindex.planning import rank_uncertainty
 
@@ -120,7 +121,8 @@ def main() -> int:
     rng = random.Random(arguments.seed)
     framework = bench_framework(arguments.survey_nodes)
     survey = [node for node in framework.leaves() if node.source == "survey"]
-    results, estimates = [], {}
+    inputs_by_unit: dict[str, dict[str, NodeInput]] = {}
+    estimates: dict[str, dict[str, tuple[float, float]]] = {}
     rates = np.zeros((arguments.units, len(survey)))
     errors = np.zeros_like(rates)
     for number in range(arguments.units):
@@ -144,7 +146,8 @@ def main() -> int:
             if node.source != "survey":
                 share = Decimal(rng.randint(60, 100)) / 100
                 inputs[node.code] = NodeInput({"points": node.max_points * share})
-        results.append(score_unit(framework, unit, inputs))
+        inputs_by_unit[unit] = inputs
+    results = unit_results(score_group(framework, inputs_by_unit))  # the group at once
 
     timings = []
     for _ in range(2):  # best of two; the first also pays for lazy imports

@@ -89,7 +89,7 @@ def build_province(units: int, nodes: int) -> None:
     from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink, NodeEntry
     from parindex.criteria.models import Framework
     from parindex.criteria.services import framework_publish, framework_store
-    from parindex.engine import NodeInput, build_framework, rank_group, score_unit
+    from parindex.engine import NodeInput, build_framework, rank_group, score_group, unit_results
     from parindex.periods.models import AssessmentPeriod, PublishedResult, UnitGroup
     from parindex.units.models import Unit, UnitType
 
@@ -222,7 +222,7 @@ def build_province(units: int, nodes: int) -> None:
                 batch_size=2000,
             )
             if status == "published":
-                results = [score_unit(engine, code, scoring[code]) for code in codes]
+                results = unit_results(score_group(engine, {code: scoring[code] for code in codes}))
                 ranking = rank_group(results)
                 by_code = {unit.code: unit for unit in unit_rows}
                 PublishedResult.objects.bulk_create(

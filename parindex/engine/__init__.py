@@ -3,7 +3,7 @@
 Nothing in this package does I/O or imports Django (NumPy is its one dependency); a test
 enforces it.
 
-Two ways in, one arithmetic (exact fixed-point integers, see `batch.py` and
+Two ways in, one arithmetic (exact fixed-point integers, see `batch/` and
 docs/architecture.md, "Numbers and rounding"):
 
 - Pages and reports read `Decimal` results: `score_unit(framework, unit, inputs)` →

@@ -5,7 +5,7 @@ Derived figures that are shown (the index, percentages) are rounded half-up to
 two decimals, the way provinces and the Ministry publish them. Rendering uses
 the Vietnamese conventions: decimal comma, dot as thousands separator.
 
-The batch engine (`batch.py`) computes in fixed-point integers: a figure with `k`
+The batch engine (`batch/`) computes in fixed-point integers: a figure with `k`
 decimals at scale `10**k` is the integer `figure × 10**k`. `decimals`, `scaled` and
 `unscaled` convert exactly between the two at the edges; `unscaled` also restores
 the `Decimal` exponent (1.50 and 1.5 are equal but print differently).

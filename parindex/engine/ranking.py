@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .batch import LIMIT, class_index, competition_rank, rank_scores
+from .batch import class_index, competition_rank, rank_scores
+from .batch.integers import LIMIT
 from .model import ClassBand, Framework
 from .numbers import decimals, scaled
 from .scoring import UnitResult

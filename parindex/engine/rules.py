@@ -6,7 +6,7 @@ entered value and returns the numbers it holds; `score` reads, computes the poin
 in `Decimal` and explains them in one sentence. Rules are registered by name in
 `RULES`; see docs/architecture.md, "Adding a scoring rule".
 
-A group of units is scored by the batch engine (`batch.py`), which calls `read`
+A group of units is scored by the batch engine (`batch/`), which calls `read`
 once per entry and then computes the points of every unit at once in fixed-point
 integers, with the same results as `score`; `score` stays the reference for one
 entry and writes the explanations. A rule the batch engine has no integer kernel
@@ -121,7 +121,7 @@ class Rule(ABC):
         """The entered `values` checked, as the numbers the batch engine encodes.
 
         Raises `RuleInputError` like `score`. A rule without an integer kernel in the
-        batch engine returns its `Outcome` (scored entry by entry).
+        batch engine is scored through `score` instead, entry by entry.
         """
         return self.score(values)
 

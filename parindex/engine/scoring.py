@@ -5,7 +5,7 @@ the best child when the children are alternatives). Bonus nodes add points above
 the maximum and penalty nodes take points away; both are kept apart in the result
 so that reports can flag them. The unit's total is floored at zero.
 
-The arithmetic is the batch engine's (`batch.py`, every unit of a group at once in
+The arithmetic is the batch engine's (`batch/`, every unit of a group at once in
 fixed-point integers); this module is its `Decimal` edge. `unit_results(scores)` gives
 each unit's `UnitResult` with `Decimal` figures equal, digit for digit and exponent for
 exponent, to the per-unit `Decimal` arithmetic the engine used to run; a node's

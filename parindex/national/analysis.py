@@ -7,8 +7,8 @@ where the room to improve (dư địa) is largest.
 
 Everything is computed by the engine. Each year's published results become a
 flat framework whose areas are `manual` leaves carrying the area maxima, so that
-`score_unit`, `rank_group`, `compare_unit` and the headroom functions apply as
-they do to a province's own assessment.
+`score_group` (every province of a year at once), `rank_group`, `compare_unit` and the
+headroom functions apply as they do to a province's own assessment.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from parindex.engine import (
     points_to_next_class,
     points_to_next_rank,
     rank_group,
-    score_unit,
+    score_group,
+    unit_results,
 )
 
 from .importer import NationalResults, YearResults, clean_name
@@ -173,17 +174,16 @@ class RankedYear:
 def rank_year(year_results: YearResults) -> RankedYear:
     """Score every unit of the year from its area points and rank them."""
     framework = year_framework(year_results)
-    scored = []
-    for unit in year_results.units:
-        inputs = {
-            row.area: NodeInput({"points": row.points}) for row in year_results.unit_rows(unit)
-        }
-        result = score_unit(framework, unit, inputs)
+    inputs_by_unit = {
+        unit: {row.area: NodeInput({"points": row.points}) for row in year_results.unit_rows(unit)}
+        for unit in year_results.units
+    }
+    scored = unit_results(score_group(framework, inputs_by_unit))
+    for result in scored:
         # The importer already checked every point against its maximum, so the engine
         # can only disagree through a bug; stop rather than report a wrong ranking.
         if result.problems:
             raise AssertionError("; ".join(str(problem) for problem in result.problems))
-        scored.append(result)
     return RankedYear(year_results, rank_group(scored))
 
 

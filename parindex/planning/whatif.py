@@ -14,9 +14,9 @@ A scenario is a name and a list of changes:
 
 Changes apply in order to copies: the framework is rebuilt through
 `framework_to_spec` → `build_framework`, entries are new mappings, and nothing the
-caller passed is mutated. Every unit is rescored with `score_unit` and the group
-ranked with `rank_group`; the result holds the whole group's points, ranks and
-classes before and after and each unit's differences. `compare_scenarios` runs
+caller passed is mutated. The group is rescored at once (`score_group`, read through
+`unit_results`) and ranked with `rank_group`; the result holds the whole group's points,
+ranks and classes before and after and each unit's differences. `compare_scenarios` runs
 several scenarios side by side against one baseline.
 """
 
@@ -36,8 +36,9 @@ from parindex.engine import (
     build_framework,
     framework_to_spec,
     rank_group,
-    score_unit,
+    score_group,
     to_decimal,
+    unit_results,
 )
 
 from .errors import PlanningError
@@ -323,7 +324,7 @@ def rank_inputs(framework: Framework, group: GroupInputs) -> GroupRanking:
     """Every unit scored and the group ranked by the engine."""
     if not group:
         raise PlanningError("nhóm không có đơn vị nào")
-    return rank_group([score_unit(framework, unit, inputs) for unit, inputs in group.items()])
+    return rank_group(unit_results(score_group(framework, group)))
 
 
 def _differences(before: GroupRanking, after: GroupRanking) -> tuple[UnitDifference, ...]:

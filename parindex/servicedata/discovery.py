@@ -82,7 +82,8 @@ def discover_reference(
 ) -> FoundReference:
     """Units and procedures of the export at `path`; raises `ServiceDataError` for a file that
     cannot be read (the same messages as an import)."""
-    from .importer import _create_parsed, _load_raw, _present_only
+    from .importer.files import _load_raw, _present_only
+    from .importer.parsing import _create_parsed
 
     path = Path(path)
     if not path.is_file():

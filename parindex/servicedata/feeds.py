@@ -37,7 +37,8 @@ from parindex.engine.numbers import HUNDRED
 
 from .db import connect, path_list, text
 from .errors import ServiceDataError
-from .importer import ImportResult, RejectedRow, already_imported, cell_text
+from .importer.files import cell_text
+from .importer.results import ImportResult, RejectedRow, already_imported
 from .indicators import IndicatorTable, empty_row, percent
 from .periods import Period, parse_period
 from .reference import Reference, data_path

@@ -26,7 +26,7 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "không", "sai"})
 def fold_value(value: str) -> str:
     """The form code values and yes/no words are compared in: trimmed, lower case, without
     diacritics ("đ" is "d"), so "Có", "co" and "CÓ" are one spelling. The importer does the
-    same in SQL (`importer._key`)."""
+    same in SQL (`importer.parsing._key`)."""
     decomposed = unicodedata.normalize("NFD", value.strip().lower())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", bare).replace("đ", "d")

@@ -1,7 +1,7 @@
 """The test oracle: the engine's former per-unit `Decimal` arithmetic, kept to check the new one.
 
 This is the scoring, ranking and comparison code the engine ran before it became one batch
-computation in fixed-point integers (parindex/engine/batch.py). It scores one unit at a time
+computation in fixed-point integers (parindex/engine/batch/). It scores one unit at a time
 with `Decimal` end to end, exactly as the published figures were computed, and is used only
 by the tests (tests/engine/test_oracle.py compares every figure of both, exactly). Do not
 "fix" it to match the engine: it is the reference. The rules themselves (`Rule.score`) are

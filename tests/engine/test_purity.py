@@ -35,7 +35,7 @@ FORBIDDEN_STDLIB = {
     "urllib",
 }
 # Third-party packages the engine may import. NumPy only: the batch engine scores every unit
-# of a group at once in integer arrays (parindex/engine/batch.py). NumPy's own file functions
+# of a group at once in integer arrays (parindex/engine/batch/). NumPy's own file functions
 # are forbidden below, like `open`.
 ALLOWED_THIRD_PARTY = {"numpy"}
 NUMPY_IO = {
