@@ -18,10 +18,11 @@ $(BIN)/python:
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" || { \
+		$(BIN)/pip install --dry-run -c constraints.txt -e ".[dev]" 2>&1 | grep -A12 "conflict is caused by" >&2; \
 		echo "make: the install failed; if pyproject.toml now asks for a version that constraints.txt" >&2; \
 		echo "excludes, install without it (pip install -e '.[dev]'), run the tests, then scripts/pin" >&2; \
 		exit 1; }
-	@scripts/pin --check >/dev/null 2>&1 || echo "note: constraints.txt does not list every installed version (scripts/pin --check)"
+	@VENV=$(VENV) scripts/pin --check >/dev/null 2>&1 || echo "note: constraints.txt does not list every installed version (scripts/pin --check)"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -73,7 +74,7 @@ unit: $(STAMP)
 
 # constraints.txt from this environment, after the tests passed in it.
 pin: $(STAMP)
-	scripts/pin
+	VENV=$(VENV) scripts/pin
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
