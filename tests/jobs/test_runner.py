@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -20,8 +21,18 @@ pytestmark = pytest.mark.django_db
 
 
 def run_queue() -> None:
-    """What `manage.py jobs_worker` does with the queue, here, until it is empty."""
-    Worker(
+    """What `manage.py jobs_worker` does with the queue, here, until it is empty.
+
+    The worker checks its connection between tasks like a request does; inside the test's
+    transaction PostgreSQL's connection is not in autocommit mode, which that check takes
+    for a broken connection and closes, so the check is left out here."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(db_worker, "close_old_connections", lambda: None)
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -30,7 +41,7 @@ def run_queue() -> None:
         max_tasks=None,
         worker_id="tests",
         excluded_queue_names=[],
-    ).run()
+    )
 
 
 def submit_in_a_failing_request(user) -> None:
