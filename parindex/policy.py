@@ -28,6 +28,8 @@ from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.accounts.roles import PROVINCIAL_ROLES, UNIT_ROLES, Role
+from parindex.apitokens.models import ApiToken
+from parindex.apitokens.scopes import is_read
 from parindex.assessments import workflow
 from parindex.assessments.models import Assessment, EvidenceDocument, Notification
 from parindex.assessments.selectors import open_explanation, unit_deadline
@@ -35,6 +37,7 @@ from parindex.criteria.models import Framework, FrameworkStatus
 from parindex.jobs.models import Job
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
 from parindex.questionnaires.models import Survey, SurveyState
+from parindex.tasks.models import Task, TaskEvidence
 from parindex.units.models import Unit
 
 _ALL: frozenset[Role] = frozenset(Role)
@@ -76,6 +79,23 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "admin.site": _ADMIN,
     # Every background job's page is open to an administrator, whoever started it.
     "jobs.view_all": _ADMIN,
+    # Tasks (giao việc): Home Affairs creates and assigns them; the assigned unit's staff report
+    # progress (`may_report_progress`); provincial roles read all, unit users their own unit's;
+    # the overdue board is for Home Affairs and the province's leaders.
+    "tasks.view": _ALL,
+    "tasks.view_all": _PROVINCIAL,
+    "tasks.manage": _HOME_AFFAIRS,
+    "tasks.board": _HOME_AFFAIRS | {Role.LEADER},
+    # The province's documents (decision, results report, improvement plan) are drafted by
+    # Home Affairs; a unit's self-assessment report by its own staff (`may_draft_self_report`).
+    "documents.province": _HOME_AFFAIRS,
+    # The national PAR INDEX position: provincial roles read it, Home Affairs imports tables.
+    "national.view": _PROVINCIAL,
+    "national.manage": _HOME_AFFAIRS,
+    # REST API tokens: every user may hold personal tokens (acting with their own rights);
+    # administrators issue tokens for system accounts and see and revoke every token.
+    "api.tokens": _ALL,
+    "api.tokens.manage": _ADMIN,
 }
 
 
@@ -125,7 +145,7 @@ def framework_for(user: User, pk: int, *, write: bool = False) -> Framework:
         if not can(user, "frameworks.manage"):
             raise PermissionDenied
         if not framework.is_draft:
-            raise PermissionDenied("Bộ tiêu chí đã ban hành, không thể sửa.")
+            raise PermissionDenied(gettext("Bộ tiêu chí đã ban hành, không thể sửa."))
     return framework
 
 
@@ -257,6 +277,97 @@ def job_may_run(task: Job) -> None:
         raise PermissionDenied(gettext("Người yêu cầu không còn quyền nhập số liệu hồ sơ."))
     elif task.kind.startswith("audit.") and not can(requester, "audit.view"):
         raise PermissionDenied(gettext("Người yêu cầu không còn quyền xem nhật ký."))
+    elif task.kind.startswith("tasks."):
+        _task_job_may_run(task, requester)
+    elif task.kind.startswith("documents."):
+        _document_job_may_run(task, requester)
+
+
+def _task_job_may_run(task: Job, requester: Any) -> None:
+    if task.kind == "tasks.daily":
+        if requester is not None and not can(requester, "tasks.manage"):
+            raise PermissionDenied(gettext("Người yêu cầu không còn quyền quản lý giao việc."))
+        return
+    unit = task.params.get("unit")
+    allowed = can(requester, "tasks.view_all") or (
+        can(requester, "tasks.view") and unit is not None and unit == requester.unit_id
+    )
+    if not allowed:
+        raise PermissionDenied(gettext("Người yêu cầu không còn quyền xem các nhiệm vụ này."))
+
+
+def _document_job_may_run(task: Job, requester: Any) -> None:
+    refused = PermissionDenied(gettext("Người yêu cầu không còn quyền lập văn bản này."))
+    params = task.params
+    if task.kind == "documents.national":
+        if not can(requester, "national.view"):
+            raise refused
+    elif task.kind == "documents.self_report":
+        assessment = Assessment.objects.filter(pk=params.get("assessment")).first()
+        if assessment is None or not may_draft_self_report(requester, assessment):
+            raise refused
+    elif task.kind == "documents.unit_report":
+        group = UnitGroup.objects.select_related("period").filter(pk=params.get("group")).first()
+        if group is None or not may_view_results(requester, group.period):
+            raise refused
+    else:
+        period = AssessmentPeriod.objects.filter(pk=params.get("period")).first()
+        if (
+            period is None
+            or not can(requester, "documents.province")
+            or not may_view_results(requester, period)
+        ):
+            raise refused
+
+
+def task_for(user: User, pk: int, *, write: bool = False) -> Task:
+    """A task: provincial roles see all, unit users their own unit's (404 otherwise); only Home
+    Affairs changes it (`write`). Progress is `may_report_progress`'s question."""
+    task = (
+        Task.objects.select_related("unit", "assignee", "created_by", "framework", "period")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None or not can(user, "tasks.view"):
+        raise Http404
+    if not (can(user, "tasks.view_all") or task.unit_id == user.unit_id):
+        raise Http404
+    if write and not can(user, "tasks.manage"):
+        raise PermissionDenied
+    return task
+
+
+def may_report_progress(user: Any, task: Task) -> bool:
+    """The assigned unit's own staff report progress on an open task."""
+    return bool(
+        getattr(user, "is_active", False)
+        and getattr(user, "role", None) in UNIT_ROLES
+        and user.unit_id == task.unit_id
+        and task.is_open
+    )
+
+
+def task_evidence_for(user: User, pk: int) -> TaskEvidence:
+    """A task's evidence file, for whoever may see the task."""
+    document = TaskEvidence.objects.select_related("task").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    task_for(user, document.task_id)
+    return document
+
+
+def visible_tasks(user: Any, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Every task for provincial roles; unit users see their unit's."""
+    if can(user, "tasks.view_all"):
+        return tasks
+    if not can(user, "tasks.view"):
+        return tasks.none()
+    return tasks.filter(unit_id=user.unit_id)
+
+
+def may_draft_self_report(user: Any, assessment: Assessment) -> bool:
+    """A unit's self-assessment report: its own staff, and Home Affairs (who help units)."""
+    return is_member(user, assessment) or can(user, "documents.province")
 
 
 def notification_for(user: User, pk: int) -> Notification:
@@ -388,3 +499,50 @@ def appraisal_edit_state(user: Any, assessment: Assessment) -> bool:
         getattr(user, "role", None) == Role.APPRAISER
         and workflow.State(assessment.state) in workflow.APPRAISER_EDITABLE
     )
+
+
+# --- the REST API: tokens and what a token may reach ----------------------------------------
+
+
+def api_token_for(user: Any, pk: int) -> ApiToken:
+    """A token: its holder sees (and revokes) it; administrators see every token."""
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    if token is None or not can(user, "api.tokens"):
+        raise Http404
+    if token.user_id != user.pk and not can(user, "api.tokens.manage"):
+        raise Http404
+    return token
+
+
+def may_issue_token(actor: Any, account: User) -> bool:
+    """A user issues tokens for themselves; an administrator also for any other active account
+    (a system account: the one-stop-shop system, a survey server)."""
+    if account.pk == getattr(actor, "pk", None):
+        return can(actor, "api.tokens")
+    return can(actor, "api.tokens.manage") and account.is_active
+
+
+def token_allows(token: ApiToken, family: str) -> bool:
+    """Whether `token` may call an endpoint of `family` (`apitokens.scopes.FAMILIES`): it is
+    neither revoked nor expired, its account is active, the family is within its scopes (none:
+    all), and a read-only token only reads. What the account may see or do inside the family is
+    then asked here as for its pages (`assessment_for`, `may_act`, …)."""
+    if not token.is_active or not token.user.is_active:
+        return False
+    if token.scopes and family not in token.scopes:
+        return False
+    return is_read(family) or not token.read_only
+
+
+def may_see_appraisal(user: Any, assessment: Assessment) -> bool:
+    """Whether the appraiser's values and comments on the unit's own (self-scored) criteria may
+    be shown: to provincial roles always, to the unit once the period's results are published
+    (its pages show the unit's side until then; system-filled criteria are shown to all)."""
+    return can(user, "assessments.view_all") or assessment.period.status == PeriodStatus.PUBLISHED
+
+
+def visible_assessments(user: Any, assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Provincial roles see every unit's assessments, unit users their own unit's."""
+    if can(user, "assessments.view_all"):
+        return assessments
+    return assessments.filter(unit_id=getattr(user, "unit_id", None) or 0)

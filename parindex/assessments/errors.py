@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 
 class WorkflowError(Exception):
     """An action refused by the workflow, a deadline or a rule; the message is for the user."""
@@ -18,6 +20,6 @@ class MissingEvidence(WorkflowError):
     codes: list[str]
 
     def __str__(self) -> str:
-        return "Các mục bắt buộc có tài liệu kiểm chứng hoặc giải trình còn thiếu: " + ", ".join(
-            self.codes
-        )
+        return gettext(
+            "Các mục bắt buộc có tài liệu kiểm chứng hoặc giải trình còn thiếu: %(codes)s"
+        ) % {"codes": ", ".join(self.codes)}

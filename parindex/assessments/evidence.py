@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 DEFAULT_ALLOWED = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -45,7 +47,7 @@ _RISKY_INNER = {
 
 
 class EvidenceRejected(Exception):
-    """The file is refused; the message says why, in Vietnamese."""
+    """The file is refused; the message says why, in the user's language."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,11 @@ def max_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    """ "20 MB", "1,5 MB", "820 KB": sizes as people read them, with the decimal comma."""
+    """ "20 MB", "1,5 MB", "820 KB": sizes as people read them, with the page language's
+    decimal separator (a comma in Vietnamese)."""
     if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f}".removesuffix(".0").replace(".", ",") + " MB"
+        separator = str(get_format("DECIMAL_SEPARATOR"))
+        return f"{size / 1024 / 1024:.1f}".removesuffix(".0").replace(".", separator) + " MB"
     return f"{max(1, round(size / 1024))} KB"
 
 
@@ -97,37 +101,51 @@ def _detect(data: bytes) -> str | None:
 def check_upload(name: str, stream: IO[bytes], declared_size: int | None = None) -> CheckedFile:
     """Validate an upload; raises `EvidenceRejected` with the reason."""
     if not name or "/" in name or "\\" in name or "\x00" in name or name.startswith("."):
-        raise EvidenceRejected(f"Tên tệp «{name}» không hợp lệ (không được chứa đường dẫn).")
+        raise EvidenceRejected(
+            gettext("Tên tệp «%(name)s» không hợp lệ (không được chứa đường dẫn).") % {"name": name}
+        )
     limit = max_bytes()
     if declared_size is not None and declared_size > limit:
         raise EvidenceRejected(
-            f"Tệp «{name}» lớn {size_text(declared_size)}, vượt giới hạn {size_text(limit)}."
+            gettext("Tệp «%(name)s» lớn %(size)s, vượt giới hạn %(limit)s.")
+            % {"name": name, "size": size_text(declared_size), "limit": size_text(limit)}
         )
     # Read one byte past the limit: a stream that under-declares its size is still stopped.
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceRejected(f"Tệp «{name}» vượt giới hạn {size_text(limit)}.")
+        raise EvidenceRejected(
+            gettext("Tệp «%(name)s» vượt giới hạn %(limit)s.")
+            % {"name": name, "limit": size_text(limit)}
+        )
     if not data:
-        raise EvidenceRejected(f"Tệp «{name}» rỗng (0 byte).")
+        raise EvidenceRejected(gettext("Tệp «%(name)s» rỗng (0 byte).") % {"name": name})
     parts = name.lower().split(".")
     if len(parts) < 2:
-        raise EvidenceRejected(f"Tệp «{name}» không có phần mở rộng.")
+        raise EvidenceRejected(gettext("Tệp «%(name)s» không có phần mở rộng.") % {"name": name})
     extension = "jpg" if parts[-1] == "jpeg" else parts[-1]
     if any(part in _RISKY_INNER for part in parts[1:-1]):
-        raise EvidenceRejected(f"Tên tệp «{name}» có hai phần mở rộng, không được chấp nhận.")
+        raise EvidenceRejected(
+            gettext("Tên tệp «%(name)s» có hai phần mở rộng, không được chấp nhận.")
+            % {"name": name}
+        )
     allowed = {"jpg" if kind == "jpeg" else kind for kind in allowed_kinds()}
     if extension not in allowed:
         raise EvidenceRejected(
-            f"Loại tệp «.{parts[-1]}» không được phép (chỉ nhận: {', '.join(sorted(allowed))})."
+            gettext("Loại tệp «.%(extension)s» không được phép (chỉ nhận: %(allowed)s).")
+            % {"extension": parts[-1], "allowed": ", ".join(sorted(allowed))}
         )
     detected = _detect(data)
     if detected != extension:
-        found = (
-            f"nội dung là {detected.upper()}"
-            if detected
-            else "nội dung không phải loại tệp được phép"
+        if detected:
+            message = gettext("Tệp «%(name)s» mang đuôi .%(extension)s nhưng nội dung là %(kind)s.")
+        else:
+            message = gettext(
+                "Tệp «%(name)s» mang đuôi .%(extension)s nhưng nội dung không phải loại tệp "
+                "được phép."
+            )
+        raise EvidenceRejected(
+            message % {"name": name, "extension": parts[-1], "kind": (detected or "").upper()}
         )
-        raise EvidenceRejected(f"Tệp «{name}» mang đuôi .{parts[-1]} nhưng {found}.")
     clean = re.sub(r"[^\w.\- ()]", "_", name)[:200]
     return CheckedFile(
         name=clean,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parindex.assessments import workflow
 from parindex.assessments.models import AdjustmentReason, EvidenceDocument
 from parindex.assessments.services.transitions import PLAIN_ACTIONS
+from parindex.criteria.labels import engine_text
 from parindex.engine import InputField, Node, to_decimal
 
 VALUE_PREFIX = "v_"
@@ -39,26 +40,28 @@ def _shown_boolean(value: Any) -> str:
 
 
 def _value_field(field: InputField, disabled: bool) -> forms.Field:
-    attrs = {"aria-label": field.label}
+    label = engine_text(field.label)
+    options = [(key, engine_text(option)) for key, option in field.options]
+    attrs = {"aria-label": label}
     if field.kind == "option":
         return forms.ChoiceField(
-            label=field.label,
-            choices=[("", _("— chọn —")), *field.options],
+            label=label,
+            choices=[("", _("— chọn —")), *options],
             required=False,
             disabled=disabled,
             widget=forms.Select(attrs=attrs),
         )
     if field.kind == "boolean":
         return forms.ChoiceField(
-            label=field.label,
-            choices=list(field.options),
+            label=label,
+            choices=options,
             required=False,
             disabled=disabled,
             widget=forms.RadioSelect,
         )
     mode = "numeric" if field.kind == "integer" else "decimal"
     return forms.CharField(
-        label=field.label,
+        label=label,
         required=False,
         disabled=disabled,
         max_length=40,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.workflow import STATE_LABELS, State
@@ -217,7 +218,12 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    # The text in the default language (Vietnamese), as e-mailed. `message_id` is the same
+    # sentence untranslated, with %(name)s placeholders filled from `message_params`, so that
+    # each reader sees it in the language of the page (`text`).
     message = models.CharField(_("nội dung"), max_length=300)
+    message_id = models.CharField(max_length=300, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -227,4 +233,15 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the active language: the catalogue's translation of `message_id`
+        with its parameters, else the stored text (a notification written without an id)."""
+        if self.message_id:
+            try:
+                return (gettext(self.message_id) % self.message_params)[:300]
+            except (KeyError, TypeError, ValueError):
+                pass
         return self.message

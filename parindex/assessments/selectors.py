@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments import workflow
 from parindex.assessments.models import (
@@ -27,6 +29,7 @@ from parindex.assessments.models import (
     Notification,
 )
 from parindex.audit.models import AuditEvent
+from parindex.criteria.labels import engine_text
 from parindex.criteria.selectors import framework_engine
 from parindex.engine import (
     Framework,
@@ -38,8 +41,10 @@ from parindex.engine import (
     UnitResult,
     format_number,
     rank_group,
+    score_group,
     score_unit,
     to_decimal,
+    unit_results,
 )
 from parindex.periods.models import DeadlineExtension, UnitGroup, self_assessment_deadline
 
@@ -144,18 +149,24 @@ def group_results(group: UnitGroup, side: str = APPRAISED) -> GroupResults:
             )
         )
     )
-    results = [
-        score_unit(
-            framework, assessment.unit.code, entry_inputs(framework, assessment.entries.all(), side)
+    # The whole group at once (one unit per assessment: units are unique in a period).
+    results = unit_results(
+        score_group(
+            framework,
+            {
+                assessment.unit.code: entry_inputs(framework, assessment.entries.all(), side)
+                for assessment in assessments
+            },
         )
-        for assessment in assessments
-    ]
-    self_results = {
-        assessment.unit.code: score_unit(
-            framework, assessment.unit.code, entry_inputs(framework, assessment.entries.all(), SELF)
-        )
-        for assessment in assessments
-    }
+    )
+    self_scores = score_group(
+        framework,
+        {
+            assessment.unit.code: entry_inputs(framework, assessment.entries.all(), SELF)
+            for assessment in assessments
+        },
+    )
+    self_results = {result.unit: result for result in unit_results(self_scores)}
     return GroupResults(
         group=group,
         framework=framework,
@@ -357,14 +368,14 @@ def values_text(node: Node, values: Mapping[str, Any] | None) -> str:
             key = raw
             if input_field.kind == "boolean":
                 key = "yes" if raw is True or str(raw).lower() in ("yes", "true", "1") else "no"
-            shown = dict(input_field.options).get(str(key), str(raw))
-            parts.append(f"{input_field.label}: {shown}")
+            shown = engine_text(dict(input_field.options).get(str(key), str(raw)))
+            parts.append(f"{engine_text(input_field.label)}: {shown}")
         else:
             try:
                 number = format_number(to_decimal(raw))
             except ValueError:
                 number = str(raw)
-            parts.append(f"{input_field.label} {number}")
+            parts.append(f"{engine_text(input_field.label)} {number}")
     # Values a rule reads but no box shows (e.g. a rate imported as a percent).
     shown_names = {input_field.name for input_field in node.rule.fields()}
     for key, raw in values.items():
@@ -432,7 +443,7 @@ class QueueRow:
     @property
     def state_label(self) -> str:
         if self.assessment is None:
-            return "Chưa mở hồ sơ"
+            return gettext("Chưa mở hồ sơ")
         return workflow.STATE_LABELS[workflow.State(self.assessment.state)]
 
 
@@ -464,49 +475,49 @@ def queue_rows(group: UnitGroup) -> list[QueueRow]:
 # --- the audit trail, readable -------------------------------------------------------------
 
 FIELD_LABELS = {
-    "self_values": "giá trị tự chấm",
-    "self_points": "điểm tự chấm",
-    "self_explanation": "diễn giải tự chấm",
-    "note": "ghi chú",
-    "written_explanation": "giải trình thay tài liệu",
-    "appraised_values": "giá trị thẩm định",
-    "appraised_points": "điểm thẩm định",
-    "appraised_explanation": "diễn giải thẩm định",
-    "reason_code": "lý do điều chỉnh",
-    "appraiser_comment": "nhận xét thẩm định",
-    "explanation_accepted": "chấp nhận giải trình",
-    "finalised": "đã chốt",
-    "provenance": "nguồn số liệu",
-    "state": "trạng thái",
-    "evidence": "tài liệu kiểm chứng",
-    "file": "tệp",
+    "self_values": _("giá trị tự chấm"),
+    "self_points": _("điểm tự chấm"),
+    "self_explanation": _("diễn giải tự chấm"),
+    "note": _("ghi chú"),
+    "written_explanation": _("giải trình thay tài liệu"),
+    "appraised_values": _("giá trị thẩm định"),
+    "appraised_points": _("điểm thẩm định"),
+    "appraised_explanation": _("diễn giải thẩm định"),
+    "reason_code": _("lý do điều chỉnh"),
+    "appraiser_comment": _("nhận xét thẩm định"),
+    "explanation_accepted": _("chấp nhận giải trình"),
+    "finalised": _("đã chốt"),
+    "provenance": _("nguồn số liệu"),
+    "state": _("trạng thái"),
+    "evidence": _("tài liệu kiểm chứng"),
+    "file": _("tệp"),
     "sha256": "SHA-256",
-    "answer": "trả lời giải trình",
-    "status": "trạng thái kỳ",
-    "decision_number": "số quyết định",
-    "decision_date": "ngày quyết định",
-    "node": "mục",
-    "amended_units": "đơn vị được điều chỉnh",
-    "approved_units": "đơn vị được thông qua",
+    "answer": _("trả lời giải trình"),
+    "status": _("trạng thái kỳ"),
+    "decision_number": _("số quyết định"),
+    "decision_date": _("ngày quyết định"),
+    "node": _("mục"),
+    "amended_units": _("đơn vị được điều chỉnh"),
+    "approved_units": _("đơn vị được thông qua"),
 }
 VALUE_LABELS = {
-    "option": "phương án",
-    "numerator": "tử số",
-    "denominator": "mẫu số",
-    "percent": "tỷ lệ",
-    "count": "số lần",
-    "value": "kết quả",
-    "points": "điểm",
+    "option": _("phương án"),
+    "numerator": _("tử số"),
+    "denominator": _("mẫu số"),
+    "percent": _("tỷ lệ"),
+    "count": _("số lần"),
+    "value": _("kết quả"),
+    "points": _("điểm"),
 }
 ACTION_LABELS = {
-    "score": "sửa điểm",
-    "upload": "tải tài liệu",
-    "evidence": "tài liệu kiểm chứng",
-    "explain": "trả lời giải trình",
-    "publish": "công bố",
-    "amend": "điều chỉnh sau công bố",
-    "approve": "thông qua",
-    "system_value": "số liệu tự động",
+    "score": _("sửa điểm"),
+    "upload": _("tải tài liệu"),
+    "evidence": _("tài liệu kiểm chứng"),
+    "explain": _("trả lời giải trình"),
+    "publish": _("công bố"),
+    "amend": _("điều chỉnh sau công bố"),
+    "approve": _("thông qua"),
+    "system_value": _("số liệu tự động"),
     **{action.value: label for action, label in workflow.ACTION_LABELS.items()},
 }
 _LONG_TEXT = {"self_explanation", "appraised_explanation"}
@@ -514,9 +525,9 @@ _LONG_TEXT = {"self_explanation", "appraised_explanation"}
 
 def _shown(key: str, value: Any) -> str:
     if value is None or value == "":
-        return "(trống)"
+        return gettext("(trống)")
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return gettext("có") if value else gettext("không")
     if key == "state":
         try:
             return str(workflow.STATE_LABELS[workflow.State(value)])
@@ -549,7 +560,7 @@ def describe_changes(changes: Mapping[str, Any], *, short: bool = True) -> list[
     for key, change in changes.items():
         if short and key in _LONG_TEXT:
             continue
-        label = FIELD_LABELS.get(key, key)
+        label = str(FIELD_LABELS.get(key, key))
         if isinstance(change, list | tuple) and len(change) == 2:
             old, new = change
             lines.append(f"{label}: {_shown(key, old)} → {_shown(key, new)}")

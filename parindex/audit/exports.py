@@ -1,8 +1,7 @@
 """The audit trail as an Excel workbook (run as a background job: the trail only grows).
 
 `events_workbook` writes the events it is given, newest first, one row each, and reports its
-progress every few thousand rows; the job that calls it is registered by the web app
-(`parindex.web.audit.jobs`), since the job runner is this app's sibling, not its parent.
+progress every few thousand rows; `jobs.py` runs it as a background job.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,14 +21,14 @@ from parindex.audit.models import AuditEvent
 AUDIT_EXCEL_JOB = "audit.excel"
 EXPORT_NAME = "nhat-ky-thay-doi.xlsx"
 HEADER = [
-    "Thời điểm",
-    "Người thực hiện",
-    "Hành động",
-    "Loại",
-    "Mã",
-    "Đối tượng",
-    "Thay đổi",
-    "Lý do",
+    _("Thời điểm"),
+    _("Người thực hiện"),
+    _("Hành động"),
+    _("Loại"),
+    _("Mã"),
+    _("Đối tượng"),
+    _("Thay đổi"),
+    _("Lý do"),
 ]
 # Progress is written every so many rows (one UPDATE each).
 STEP = 2000
@@ -52,16 +53,20 @@ def events_workbook(events: QuerySet[AuditEvent], progress: Progress | None = No
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "nhat-ky"
-    sheet.append(HEADER)
+    sheet.append([str(heading) for heading in HEADER])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for done, event in enumerate(events.iterator(chunk_size=STEP)):
         if progress is not None and done % STEP == 0:
-            progress(done, total, f"Đã ghi {done} / {total - 1} sự kiện")
+            progress(
+                done,
+                total,
+                gettext("Đã ghi %(done)s / %(total)s sự kiện") % {"done": done, "total": total - 1},
+            )
         sheet.append(
             [
                 timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-                event.actor_name,
+                event.actor_label,
                 event.action,
                 event.object_type,
                 event.object_id,
@@ -71,9 +76,14 @@ def events_workbook(events: QuerySet[AuditEvent], progress: Progress | None = No
             ]
         )
     if progress is not None:
-        progress(total - 1, total, "Đang ghi tệp Excel")
+        progress(total - 1, total, gettext("Đang ghi tệp Excel"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     if progress is not None:
-        progress(total, total, f"Đã ghi {total - 1} sự kiện")
+        progress(
+            total,
+            total,
+            ngettext("Đã ghi %(count)s sự kiện", "Đã ghi %(count)s sự kiện", total - 1)
+            % {"count": total - 1},
+        )
     return buffer.getvalue()

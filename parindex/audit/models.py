@@ -7,7 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# The name recorded for an action without a user (an import run by a command), in the default
+# language; `AuditEvent.actor_label` shows it in the page's.
+SYSTEM_ACTOR = gettext_noop("hệ thống")
 
 
 class AuditEvent(models.Model):
@@ -40,6 +45,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the page shows it: the recorded name, or "system" translated."""
+        if self.actor_id is None and self.actor_name == SYSTEM_ACTOR:
+            return gettext(SYSTEM_ACTOR)
+        return self.actor_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from .models import AuditEvent
+from .models import SYSTEM_ACTOR, AuditEvent
 
 
 def _plain(value: Any) -> Any:
@@ -68,7 +68,7 @@ def audit_record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=(str(user) if user else "hệ thống")[:150],
+        actor_name=(str(user) if user else SYSTEM_ACTOR)[:150],
         action=action,
         object_type=object_type or "",
         object_id=object_id or "",

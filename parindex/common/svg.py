@@ -1,4 +1,5 @@
-"""Shared ground for server-side charts: matplotlib's settings, one drawing lock, SVG output.
+"""Shared ground for server-side charts: matplotlib's settings, one drawing lock, SVG (pages)
+and PNG (Word documents) output.
 
 Every chart of the platform (results, service data) is drawn with matplotlib and embedded as
 an SVG data URI: no JavaScript, no internet. matplotlib's global settings and font objects
@@ -50,3 +51,11 @@ def svg(figure: Figure, *, text: bool = False) -> str:
 def data_uri(svg_text: str) -> str:
     """The SVG as an `<img src>` value (pages and WeasyPrint both read it)."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
+
+
+def png(figure: Figure, *, dpi: int = 200) -> bytes:
+    """The figure as PNG (for Word documents, which do not all show SVG). Call it holding
+    `DRAW_LOCK`."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from parindex.criteria.models import CriterionNode, Framework
 from parindex.engine import Framework as EngineFramework
@@ -50,7 +51,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
             previous_codes=list(node.previous_codes),
             alternatives=node.alternatives,
             indicator=node.indicator,
-            location=f"mục {node.code}",
+            location=gettext("mục %(code)s") % {"code": node.code},
         )
         for node in framework.nodes.all()
     ]

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.audit.services import audit_record, diff, snapshot
 from parindex.criteria.models import CriterionNode, Framework, FrameworkStatus
@@ -56,7 +57,9 @@ def framework_store(
     """Persist a validated engine framework as a new draft."""
     info = engine.info
     if Framework.objects.filter(code=info.code).exists():
-        raise ValidationError({"code": f"Đã có bộ tiêu chí mã «{info.code}»."})
+        raise ValidationError(
+            {"code": gettext("Đã có bộ tiêu chí mã «%(code)s».") % {"code": info.code}}
+        )
     with transaction.atomic():
         framework = Framework.objects.create(
             code=info.code,
@@ -133,7 +136,7 @@ def framework_import(
 
 def _require_draft(framework: Framework) -> None:
     if not framework.is_draft:
-        raise PermissionDenied("Bộ tiêu chí đã ban hành, không thể sửa.")
+        raise PermissionDenied(gettext("Bộ tiêu chí đã ban hành, không thể sửa."))
 
 
 def node_update(

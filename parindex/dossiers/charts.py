@@ -1,21 +1,23 @@
 """Monthly trend charts of the service indicators, drawn on the server as SVG (matplotlib).
 
 No JavaScript library and no CDN: the page embeds the SVG as a data URI. Glyphs are drawn as
-paths so a chart looks the same on a computer without the fonts; labels are Vietnamese and
-numbers use a decimal comma. Drawing holds a lock (matplotlib's font objects are not safe to
-share between threads) and is cached by its inputs.
+paths so a chart looks the same on a computer without the fonts; labels are in the page's
+language and numbers use a decimal comma. Drawing holds a lock (matplotlib's font objects are
+not safe to share between threads) and is cached by its inputs and the language.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import get_language, gettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from parindex.common.svg import DRAW_LOCK, comma, svg
 from parindex.servicedata.indicators import RATES_BY_NAME
 
+from .labels import servicedata_text
 from .selectors import Trend
 
 # One colour per rate, kept across charts so that a reader learns them once.
@@ -31,10 +33,11 @@ LATE_COLOUR = "#b3261e"
 
 
 def month_labels(trend: Trend) -> tuple[str, ...]:
-    """ "T1" … "T12", with the year under the first month and under each January."""
+    """ "T1" … "T12" (Tháng: month), with the year under the first month and under each
+    January."""
     labels = []
     for position, month in enumerate(trend.months):
-        label = f"T{month.start.month}"
+        label = gettext("T%(month)s") % {"month": month.start.month}
         if position == 0 or month.start.month == 1:
             label += f"\n{month.start.year}"
         labels.append(label)
@@ -47,12 +50,12 @@ def rates_chart(trend: Trend) -> str:
         (name, tuple(None if value is None else str(value) for value in values))
         for name, values in trend.rates.items()
     )
-    return _rates_chart(month_labels(trend), series)
+    return _rates_chart(get_language(), month_labels(trend), series)
 
 
 @lru_cache(maxsize=256)
 def _rates_chart(
-    labels: tuple[str, ...], series: tuple[tuple[str, tuple[str | None, ...]], ...]
+    language: str, labels: tuple[str, ...], series: tuple[tuple[str, tuple[str | None, ...]], ...]
 ) -> str:
     with DRAW_LOCK:
         figure = Figure(figsize=(7.6, 3.0))
@@ -67,7 +70,7 @@ def _rates_chart(
                 markersize=3.5,
                 linewidth=1.6,
                 color=RATE_COLOURS.get(name, "#5b6878"),
-                label=RATES_BY_NAME[name].label,
+                label=servicedata_text(RATES_BY_NAME[name].label),
             )
         axes.set_xticks(positions, labels)
         axes.set_ylim(0, 100)
@@ -89,12 +92,17 @@ def _rates_chart(
 def volume_chart(trend: Trend) -> str:
     """Dossiers received and handled per month (bars), those handled late (a line)."""
     return _volume_chart(
-        month_labels(trend), tuple(trend.received), tuple(trend.handled), tuple(trend.late)
+        get_language(),
+        month_labels(trend),
+        tuple(trend.received),
+        tuple(trend.handled),
+        tuple(trend.late),
     )
 
 
 @lru_cache(maxsize=256)
 def _volume_chart(
+    language: str,
     labels: tuple[str, ...],
     received: tuple[int, ...],
     handled: tuple[int, ...],
@@ -110,22 +118,27 @@ def _volume_chart(
             received,
             width,
             color=RECEIVED_COLOUR,
-            label="Tiếp nhận mới",
+            label=gettext("Tiếp nhận mới"),
         )
         handled_bars = axes.bar(
             [p + width / 2 for p in positions],
             handled,
             width,
             color=HANDLED_COLOUR,
-            label="Đã giải quyết",
+            label=gettext("Đã giải quyết"),
         )
         (late_line,) = axes.plot(
-            positions, late, color=LATE_COLOUR, marker="o", markersize=3.5, label="Trễ hạn"
+            positions,
+            late,
+            color=LATE_COLOUR,
+            marker="o",
+            markersize=3.5,
+            label=gettext("Trễ hạn"),
         )
         axes.set_xticks(positions, labels)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axes.yaxis.set_major_formatter(FuncFormatter(comma))
-        axes.set_ylabel("Hồ sơ")
+        axes.set_ylabel(gettext("Hồ sơ"))
         axes.grid(axis="y", color="#d9e0e8", linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(

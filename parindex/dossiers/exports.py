@@ -9,27 +9,30 @@ from datetime import datetime
 from pathlib import Path
 from typing import SupportsFloat
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from parindex.servicedata import Drilldown, DrillItem
 from parindex.servicedata.store import Batch
 
+from .labels import drill_text
 from .services import reason_columns
 
 DRILL_HEADINGS = (
-    "STT",
-    "Nội dung (giao việc)",
-    "Đơn vị",
-    "Mã đơn vị",
-    "Thủ tục",
-    "Mã thủ tục",
-    "Số hồ sơ",
-    "Tỷ lệ của cặp (%)",
-    "Tỷ trọng trong tỉnh (%)",
-    "Điểm 766 tăng thêm (không chính thức)",
-    "Giao cho",
-    "Hạn hoàn thành",
+    _("STT"),
+    _("Nội dung (giao việc)"),
+    _("Đơn vị"),
+    _("Mã đơn vị"),
+    _("Thủ tục"),
+    _("Mã thủ tục"),
+    _("Số hồ sơ"),
+    _("Tỷ lệ của cặp (%)"),
+    _("Tỷ trọng trong tỉnh (%)"),
+    _("Điểm 766 tăng thêm (không chính thức)"),
+    _("Giao cho"),
+    _("Hạn hoàn thành"),
 )
 
 
@@ -42,8 +45,12 @@ def drilldown_workbook(result: Drilldown, *, when: datetime, demo: bool) -> byte
     "assigned to" and "due" columns for the leader to fill in."""
     workbook = Workbook()
     sheets = (
-        ("Trễ hạn", "Hồ sơ trễ hạn hoặc đang quá hạn", result.late),
-        ("Trực tuyến", "Hồ sơ nộp trực tiếp dù thủ tục có dịch vụ công trực tuyến", result.online),
+        (gettext("Trễ hạn"), gettext("Hồ sơ trễ hạn hoặc đang quá hạn"), result.late),
+        (
+            gettext("Trực tuyến"),
+            gettext("Hồ sơ nộp trực tiếp dù thủ tục có dịch vụ công trực tuyến"),
+            result.online,
+        ),
     )
     first = True
     for title, heading, items in sheets:
@@ -53,11 +60,13 @@ def drilldown_workbook(result: Drilldown, *, when: datetime, demo: bool) -> byte
         sheet.title = title
         sheet.append([f"{heading}, {result.start:%d/%m/%Y}–{result.end:%d/%m/%Y}"])
         sheet["A1"].font = Font(bold=True, size=12)
-        note = f"Lập lúc {when:%d/%m/%Y %H:%M}. Điểm 766 theo bản tái dựng không chính thức."
+        note = gettext("Lập lúc %(when)s. Điểm 766 theo bản tái dựng không chính thức.") % {
+            "when": f"{when:%d/%m/%Y %H:%M}"
+        }
         if demo:
-            note += " DỮ LIỆU MINH HỌA (demo), không phải số liệu thật."
+            note += " " + gettext("DỮ LIỆU MINH HỌA (demo), không phải số liệu thật.")
         sheet.append([note])
-        sheet.append(list(DRILL_HEADINGS))
+        sheet.append([str(heading) for heading in DRILL_HEADINGS])
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for position, item in enumerate(items, start=1):
@@ -77,7 +86,7 @@ def drilldown_workbook(result: Drilldown, *, when: datetime, demo: bool) -> byte
 def _item_row(position: int, item: DrillItem) -> list[object]:
     return [
         position,
-        item.text,
+        drill_text(item),
         item.unit_name,
         item.unit_code,
         item.procedure_name,
@@ -91,7 +100,7 @@ def _item_row(position: int, item: DrillItem) -> list[object]:
     ]
 
 
-REJECTED_HEADINGS = ("Tệp", "Dòng", "Mã hồ sơ", "Cột", "Lý do")
+REJECTED_HEADINGS = (_("Tệp"), _("Dòng"), _("Mã hồ sơ"), _("Cột"), _("Lý do"))
 
 
 def rejected_csv(store_root: Path, batch: Batch) -> Iterator[str]:
@@ -106,7 +115,7 @@ def rejected_csv(store_root: Path, batch: Batch) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    writer.writerow(REJECTED_HEADINGS)
+    writer.writerow([str(heading) for heading in REJECTED_HEADINGS])
     yield "\ufeff" + flush()
     if not batch.rejected:
         return

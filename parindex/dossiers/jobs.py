@@ -13,6 +13,7 @@ from parindex.jobs.models import Job
 from parindex.jobs.runner import Progress, job
 from parindex.periods.models import AssessmentPeriod
 
+from .push import PUSH_JOB, dossiers_push_run
 from .services import APPLY_JOB, IMPORT_JOB, data_apply, dossiers_import_run
 
 
@@ -27,3 +28,10 @@ def apply_job(task: Job, progress: Progress) -> None:
     period = AssessmentPeriod.objects.get(pk=task.params["period"])
     report = data_apply(period=period, actor=task.created_by, progress=progress)
     Job.objects.filter(pk=task.pk).update(report=report.as_json())
+
+
+@job(PUSH_JOB)
+def push_job(task: Job, progress: Progress) -> None:
+    """A batch pushed through the REST API (`parindex.dossiers.push`)."""
+    report = dossiers_push_run(task, progress)
+    Job.objects.filter(pk=task.pk).update(report=report)

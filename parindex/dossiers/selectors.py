@@ -15,6 +15,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.assessments.selectors import engine_for_group
 from parindex.engine import format_number
@@ -39,21 +42,22 @@ from parindex.servicedata.qd766 import PointsResult
 from parindex.servicedata.store import Batch, Store
 from parindex.units.models import Unit
 
+from .labels import servicedata_text
 from .sources import data_store, display_reference, dossier_source, points_config
 
-GROUPINGS = {"unit": "Đơn vị", "group": "Nhóm đơn vị", "province": "Toàn tỉnh"}
-GRAINS = {"month": "Tháng", "quarter": "Quý", "year": "Năm"}
+GROUPINGS = {"unit": _("Đơn vị"), "group": _("Nhóm đơn vị"), "province": _("Toàn tỉnh")}
+GRAINS = {"month": _("Tháng"), "quarter": _("Quý"), "year": _("Năm")}
 
 # The rates the dashboard shows, in this order, with a short heading (the full label is the
 # heading's tooltip). Rates of the unofficial 766 reconstruction are marked as such.
-SHOWN_RATES: tuple[tuple[str, str], ...] = (
-    ("on_time_rate", "Đúng hạn"),
-    ("timeliness_766", "Đúng hạn kiểu 766"),
-    ("online_rate", "Trực tuyến"),
-    ("fully_online_rate", "Trực tuyến toàn trình"),
-    ("online_payment_rate", "Thanh toán trực tuyến"),
-    ("digitisation_rate", "Số hóa hồ sơ"),
-    ("satisfaction_766", "Hài lòng kiểu 766"),
+SHOWN_RATES: tuple[tuple[str, Any], ...] = (
+    ("on_time_rate", _("Đúng hạn")),
+    ("timeliness_766", _("Đúng hạn kiểu 766")),
+    ("online_rate", _("Trực tuyến")),
+    ("fully_online_rate", _("Trực tuyến toàn trình")),
+    ("online_payment_rate", _("Thanh toán trực tuyến")),
+    ("digitisation_rate", _("Số hóa hồ sơ")),
+    ("satisfaction_766", _("Hài lòng kiểu 766")),
 )
 # The trend chart's lines: the rates a unit most often has to improve.
 TREND_RATES = ("on_time_rate", "online_rate", "online_payment_rate", "digitisation_rate")
@@ -196,7 +200,7 @@ def key_label(row: IndicatorRow) -> str:
         return keys["unit_name"]
     if "unit_group" in keys:
         return keys["unit_group"]
-    return keys.get("province", "Toàn tỉnh")
+    return keys.get("province") or gettext("Toàn tỉnh")
 
 
 def row_views(rows: Iterable[IndicatorRow]) -> list[RowView]:
@@ -227,7 +231,12 @@ class RateHeading:
 
 def rate_headings() -> list[RateHeading]:
     return [
-        RateHeading(name, short, RATES_BY_NAME[name].label, RATES_BY_NAME[name].unofficial)
+        RateHeading(
+            name,
+            str(short),
+            servicedata_text(RATES_BY_NAME[name].label),
+            RATES_BY_NAME[name].unofficial,
+        )
         for name, short in SHOWN_RATES
     ]
 
@@ -299,7 +308,7 @@ class GroupCriteria:
 def indicator_label(indicator: str) -> str:
     name = indicator.partition("@")[0].removeprefix("dossiers.")
     rate = RATES_BY_NAME.get(name)
-    return rate.label if rate else indicator
+    return servicedata_text(rate.label) if rate else indicator
 
 
 def criteria_overview(period: AssessmentPeriod) -> list[GroupCriteria]:

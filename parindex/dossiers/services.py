@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from parindex.accounts.models import User
 from parindex.assessments.errors import WorkflowError
@@ -32,6 +33,7 @@ from parindex.assessments.models import Assessment, NodeEntry
 from parindex.assessments.selectors import engine_for_group
 from parindex.assessments.services.entries import entry_set_system_value
 from parindex.audit.services import audit_record
+from parindex.dossiers.labels import servicedata_text, snapshot_period_label
 from parindex.engine import format_number, format_percent
 from parindex.jobs.models import Job
 from parindex.jobs.runner import run_now, submit
@@ -66,7 +68,13 @@ IMPORT_JOB = "dossiers.import"
 APPLY_JOB = "dossiers.apply"
 # Rejected rows kept in the job's report for the page; the CSV download has all of them.
 REPORT_ROWS = 200
-IMPORT_STAGES = ("Đọc tệp", "Kiểm tra từng dòng", "Đối chiếu hồ sơ trùng", "Ghi dữ liệu")
+# The importer's stage names (`parindex.servicedata`), shown translated as the job's progress.
+IMPORT_STAGES = (
+    gettext_noop("Đọc tệp"),
+    gettext_noop("Kiểm tra từng dòng"),
+    gettext_noop("Đối chiếu hồ sơ trùng"),
+    gettext_noop("Ghi dữ liệu"),
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -101,7 +109,7 @@ def check_mapping_upload(name: str, stream: IO[bytes]) -> tuple[Path, Mapping]:
     """Keep an uploaded mapping YAML and read it now, so that its mistakes (with their lines)
     are shown on the form instead of failing a job later. Raises `ServiceDataError`."""
     if not name.lower().endswith((".yaml", ".yml")):
-        raise ServiceDataError("tệp ánh xạ phải là .yaml hoặc .yml", name)
+        raise ServiceDataError(gettext("tệp ánh xạ phải là .yaml hoặc .yml"), name)
     path = keep_upload(name, iter(lambda: stream.read(1 << 16), b""))
     try:
         return path, load_mapping(path)
@@ -117,10 +125,14 @@ def dossiers_import_start(
     (or, with `mapping_path`, the name of an uploaded one)."""
     if not name.lower().endswith(SUPPORTED_SUFFIXES):
         raise ServiceDataError(
-            f"không đọc được loại tệp này (có: {', '.join(SUPPORTED_SUFFIXES)})", name
+            gettext("không đọc được loại tệp này (có: %(suffixes)s)")
+            % {"suffixes": ", ".join(SUPPORTED_SUFFIXES)},
+            name,
         )
     if mapping_path is None and mapping not in shipped_mappings():
-        raise ServiceDataError(f"không có ánh xạ «{mapping}»", "ánh xạ")
+        raise ServiceDataError(
+            gettext("không có ánh xạ «%(mapping)s»") % {"mapping": mapping}, gettext("ánh xạ")
+        )
     path = keep_upload(name, chunks)
     params = {
         "path": str(path),
@@ -132,7 +144,7 @@ def dossiers_import_start(
 
 
 def _import_title(path: Path) -> str:
-    return f"Nhập hồ sơ TTHC: {path.name}"
+    return gettext("Nhập hồ sơ TTHC: %(file)s") % {"file": path.name}
 
 
 def dossiers_import_here(
@@ -221,14 +233,25 @@ def refused_report(error: ServiceDataError, *, path: Path, mapping_label: str) -
 def summary_line(report: dict[str, Any]) -> str:
     """ "Đọc 304 dòng = nhập 301 + loại 3", as the command line says it."""
     if report.get("refused"):
-        return f"Tệp bị từ chối: {len(report['problems'])} vấn đề, không ghi gì."
+        count = len(report["problems"])
+        return ngettext(
+            "Tệp bị từ chối: %(count)s vấn đề, không ghi gì.",
+            "Tệp bị từ chối: %(count)s vấn đề, không ghi gì.",
+            count,
+        ) % {"count": count}
 
     def n(key: str) -> str:
         return format_number(Decimal(report[key]))
 
-    line = f"Đọc {n('read')} dòng = nhập {n('imported')} + loại {n('rejected')}"
+    line = gettext("Đọc %(read)s dòng = nhập %(imported)s + loại %(rejected)s") % {
+        "read": n("read"),
+        "imported": n("imported"),
+        "rejected": n("rejected"),
+    }
     if report["already_imported"]:
-        return f"Tệp đã được nhập trước đây, không thay đổi gì. {line}"
+        return gettext("Tệp đã được nhập trước đây, không thay đổi gì. %(summary)s") % {
+            "summary": line
+        }
     return line
 
 
@@ -240,11 +263,11 @@ def dossiers_import_run(task: Job, progress: Progress) -> dict[str, Any]:
 
     def on_stage(name: str) -> None:
         done = IMPORT_STAGES.index(name) if name in IMPORT_STAGES else 0
-        progress(done, total, name)
+        progress(done, total, gettext(name))
 
     mapping_name = params["mapping"]
     try:
-        progress(0, total, "Chuẩn bị danh sách đơn vị, thủ tục")
+        progress(0, total, gettext("Chuẩn bị danh sách đơn vị, thủ tục"))
         mapping = (
             load_mapping(Path(mapping_name))
             if mapping_name.endswith((".yaml", ".yml"))
@@ -343,25 +366,31 @@ def _summary(snapshot: dict[str, Any]) -> str:
     """One line for lists and the audit trail: the figure, its period, when it was computed."""
     rate = RATES_BY_NAME.get(snapshot["indicator"])
     label = snapshot["indicator_label"]
-    period = snapshot["period"]["label"]
+    period = snapshot_period_label(snapshot["period"])
     computed = datetime.fromisoformat(snapshot["computed_at"])
-    when = f"tính lúc {timezone.localtime(computed):%d/%m/%Y %H:%M}"
+    when = f"{timezone.localtime(computed):%d/%m/%Y %H:%M}"
     numerator, denominator = snapshot["numerator"], snapshot["denominator"]
     if numerator is not None and denominator is not None:
-        counted = f"{format_number(Decimal(numerator))}/{format_number(Decimal(denominator))}" + (
-            f" {_lower_first(COUNT_LABELS.get(rate.denominator, 'trường hợp'))}" if rate else ""
-        )
+        counted = f"{format_number(Decimal(numerator))}/{format_number(Decimal(denominator))}"
+        if rate:
+            cases = COUNT_LABELS.get(rate.denominator) or gettext_noop("trường hợp")
+            counted += f" {_lower_first(servicedata_text(cases))}"
         value = (
             format_percent(Decimal(snapshot["rate_percent"]))
             if snapshot["rate_percent"] is not None
-            else "không phát sinh"
+            else gettext("không phát sinh")
         )
-        text = f"{label}: {counted} = {value}"
+        text = f"{servicedata_text(label)}: {counted} = {value}"
     else:
         value = snapshot["value"]
-        text = f"{label}: {format_number(Decimal(value)) if value is not None else '—'}"
-    unofficial = " (không chính thức)" if snapshot["unofficial"] else ""
-    return f"{text}{unofficial} — {period}, số liệu hệ thống, {when}"
+        text = f"{servicedata_text(label)}: {format_number(Decimal(value)) if value is not None else '—'}"
+    if snapshot["unofficial"]:
+        text = gettext("%(figure)s (không chính thức)") % {"figure": text}
+    return gettext("%(figure)s — %(period)s, số liệu hệ thống, tính lúc %(when)s") % {
+        "figure": text,
+        "period": period,
+        "when": when,
+    }
 
 
 def _same_figures(
@@ -408,7 +437,7 @@ def data_apply(
     store = data_store()
     source = dossier_source(store)
     report.batches = [batch.id for batch in store.batches()]
-    step(0, len(assessments) + 1, "Tính chỉ số cho các đơn vị")
+    step(0, len(assessments) + 1, gettext("Tính chỉ số cho các đơn vị"))
     figures = compute_figures(
         sorted({a.unit.code for a in assessments}),
         sorted(periods),
@@ -431,8 +460,13 @@ def data_apply(
             framework, assessment.unit.code, figures[assessment.unit.code], default, known
         )
         report.problems += [
-            f"{assessment.unit.name} ({assessment.unit.code}), mục {problem.location.rpartition('/')[2]}: "
-            f"{problem.message}"
+            gettext("%(unit)s (%(code)s), mục %(node)s: %(problem)s")
+            % {
+                "unit": assessment.unit.name,
+                "code": assessment.unit.code,
+                "node": problem.location.rpartition("/")[2],
+                "problem": problem.message,
+            }
             for problem in computed.problems
         ]
         for code, node_input in computed.inputs.items():
@@ -464,14 +498,14 @@ def data_apply(
                 report.refused.append(f"{assessment.unit.name}: {error}")
                 break  # the whole assessment is locked: its other nodes would be refused too
             report.written += 1
-    step(len(assessments) + 1, len(assessments) + 1, "Xong")
+    step(len(assessments) + 1, len(assessments) + 1, gettext("Xong"))
     return report
 
 
 def data_apply_start(*, actor: User, period: AssessmentPeriod) -> Job:
     return submit(
         kind=APPLY_JOB,
-        title=f"Chấm tiêu chí từ số liệu hồ sơ: {period.name}",
+        title=gettext("Chấm tiêu chí từ số liệu hồ sơ: %(period)s") % {"period": period.name},
         params={"period": period.pk},
         user=actor,
     )

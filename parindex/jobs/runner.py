@@ -1,9 +1,9 @@
 """Running jobs: one registry of job functions, run as tasks of Django's tasks API.
 
 A job is a `Job` row (what its requester sees: progress, result file, report, error) and one
-task of the tasks framework (django-tasks, `run_job_task(job_id, module)`), enqueued once
-the transaction that created the row commits: a request that fails after `submit` leaves
-nothing queued. The backend is chosen once, by PARINDEX_JOB_RUNNER (settings.TASKS):
+task of the tasks framework (django-tasks, `run_job_task(job_id, module, language)`),
+enqueued once the transaction that created the row commits: a request that fails after
+`submit` leaves nothing queued. The backend is chosen once, by PARINDEX_JOB_RUNNER (settings.TASKS):
 
 - "db" (default): django-tasks-db keeps the queue in the database; a worker process
   (`python manage.py jobs_worker`: recovery, then django-tasks-db's `db_worker`) runs it. A
@@ -13,7 +13,9 @@ nothing queued. The backend is chosen once, by PARINDEX_JOB_RUNNER (settings.TAS
 
 A job function receives the `Job` and a `progress(done, total, message)` callback, and
 returns the result as (file name, bytes) or None; it may write `Job.report` itself. When it
-returns, the job is done and its progress reads total/total (100 %).
+returns, the job is done and its progress reads total/total (100 %). It runs in the language
+its requester's page was in when the job was submitted, so that its progress messages, report
+and file read in that language.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
@@ -138,9 +140,15 @@ def _fail(job_id: int, error: str) -> None:
     )
 
 
-def run_job(job_id: int, module: str = "") -> None:
-    """Run one queued job to completion, recording progress, result and errors. A job that is
-    not queued any more (already run, or recovered as failed) is left alone."""
+def run_job(job_id: int, module: str = "", language: str = "") -> None:
+    """Run one queued job to completion, recording progress, result and errors, in `language`
+    (default: the project's). A job that is not queued any more (already run, or recovered as
+    failed) is left alone."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _run_job(job_id, module)
+
+
+def _run_job(job_id: int, module: str) -> None:
     _close_stale_connections()
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -193,9 +201,9 @@ def _finish(job_id: int, outcome: tuple[str, bytes] | None) -> None:
 
 
 @task()
-def run_job_task(job_id: int, module: str = "") -> None:
+def run_job_task(job_id: int, module: str = "", language: str = "") -> None:
     """The one task of the tasks framework: run a `Job` row (see `run_job`)."""
-    run_job(job_id, module)
+    run_job(job_id, module, language)
 
 
 # Starting jobs ---------------------------------------------------------------------------------
@@ -207,9 +215,9 @@ def run_job_task(job_id: int, module: str = "") -> None:
 enqueue_after_commit: Callable[[Callable[[], None]], None] = transaction.on_commit
 
 
-def _enqueue(job_id: int, module: str) -> None:
+def _enqueue(job_id: int, module: str, language: str = "") -> None:
     try:
-        result = run_job_task.enqueue(job_id, module)
+        result = run_job_task.enqueue(job_id, module, language=language)
     except Exception as error:
         log.exception("job %s could not be queued", job_id)
         Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -236,9 +244,10 @@ def submit(*, kind: str, title: str, params: dict[str, Any], user: Any) -> Job:
     """Record a job and queue its task once the current transaction commits (at once outside
     a transaction). With the immediate backend the returned job has already run."""
     created = _create(kind=kind, title=title, params=params, user=user)
+    language = translation.get_language() or ""
 
     def enqueue() -> None:
-        _enqueue(created.pk, _MODULES[kind])
+        _enqueue(created.pk, _MODULES[kind], language)
 
     enqueue_after_commit(enqueue)
     created.refresh_from_db()
@@ -250,7 +259,7 @@ def run_now(*, kind: str, title: str, params: dict[str, Any], user: Any) -> Job:
     (the demo loader, a test's setup): the same run check, progress and result as a queued
     job. Raises `JobFailed` if it fails; returns the finished job."""
     created = _create(kind=kind, title=title, params=params, user=user)
-    run_job(created.pk, _MODULES[kind])
+    run_job(created.pk, _MODULES[kind], translation.get_language() or "")
     created.refresh_from_db()
     if created.state != JobState.DONE:
         raise JobFailed(created.error.split("\n", 1)[0] or created.get_state_display())

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from parindex.audit.services import audit_record, diff, snapshot
 from parindex.criteria.models import Framework
@@ -65,11 +66,16 @@ def _check_members(
         for unit in other.units.all()
     }
     clashes = [
-        f"{unit.name} (đã thuộc nhóm {taken[unit.pk]})" for unit in units if unit.pk in taken
+        gettext("%(unit)s (đã thuộc nhóm %(group)s)") % {"unit": unit.name, "group": taken[unit.pk]}
+        for unit in units
+        if unit.pk in taken
     ]
     if clashes:
         raise ValidationError(
-            {"units": "Đơn vị đã thuộc nhóm khác trong kỳ: " + "; ".join(clashes)}
+            {
+                "units": gettext("Đơn vị đã thuộc nhóm khác trong kỳ: %(units)s")
+                % {"units": "; ".join(clashes)}
+            }
         )
 
 
@@ -117,9 +123,9 @@ def extension_grant(
     *, actor: Any, period: AssessmentPeriod, unit: Unit, closes_at: datetime.datetime, reason: str
 ) -> DeadlineExtension:
     if not reason.strip():
-        raise ValidationError({"reason": "Cần ghi lý do gia hạn."})
+        raise ValidationError({"reason": gettext("Cần ghi lý do gia hạn.")})
     if closes_at <= period.self_assessment_closes:
-        raise ValidationError({"closes_at": "Hạn mới phải sau hạn chung của kỳ."})
+        raise ValidationError({"closes_at": gettext("Hạn mới phải sau hạn chung của kỳ.")})
     extension = DeadlineExtension.objects.create(
         period=period, unit=unit, closes_at=closes_at, reason=reason, granted_by=actor
     )

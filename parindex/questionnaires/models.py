@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -241,7 +242,7 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Phiếu {self.pk} ({self.unit})"
+        return gettext("Phiếu %(number)s (%(unit)s)") % {"number": self.pk, "unit": self.unit}
 
     @property
     def flag_rules(self) -> list[str]:
@@ -270,7 +271,10 @@ class ResponseReview(models.Model):
         verbose_name_plural = _("quyết định về phiếu")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} phiếu {self.response_id}"
+        return gettext("%(action)s phiếu %(number)s") % {
+            "action": self.get_action_display(),
+            "number": self.response_id,
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

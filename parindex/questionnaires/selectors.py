@@ -25,6 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from parindex.criteria.selectors import framework_engine
 from parindex.engine import Framework as EngineFramework
@@ -166,7 +168,7 @@ def survey_data(survey: Survey, form: SurveyForm | None = None) -> SurveyData:
         .values_list(*_PLAIN, *texts)
     )
     names = (*_PLAIN, *_AS_TEXT)
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
     by_name = dict(zip(names, columns, strict=True))
     size = len(rows)
     answer_names = [question.name for question in form.answer_questions]
@@ -263,16 +265,19 @@ def survey_results(survey: Survey) -> SurveyOutcome:
     data = survey_data(survey)
     if not data.form.nodes:
         return SurveyOutcome(
-            None, data.size, 0, "Biểu mẫu không có câu hỏi nào gắn với tiêu chí (cột node)."
+            None,
+            data.size,
+            0,
+            gettext("Biểu mẫu không có câu hỏi nào gắn với tiêu chí (cột node)."),
         )
     if data.size == 0:
-        return SurveyOutcome(None, 0, 0, "Chưa có phiếu trả lời nào.")
+        return SurveyOutcome(None, 0, 0, gettext("Chưa có phiếu trả lời nào."))
     statuses = survey_statuses(survey, data)
     excluded = pa.array(sorted(statuses.excluded), type=pa.string())
     out = pc.is_in(data.data.response_ids, value_set=excluded).to_numpy(zero_copy_only=False)
     valid = ~np.asarray(out, dtype=bool)
     if not valid.any():
-        return SurveyOutcome(None, data.size, 0, "Mọi phiếu đều đang bị loại.")
+        return SurveyOutcome(None, data.size, 0, gettext("Mọi phiếu đều đang bị loại."))
     results = score_survey([(data.data, valid)], survey_engine(survey), scoring_options(survey))
     return SurveyOutcome(results, data.size, int(valid.sum()))
 
@@ -356,7 +361,7 @@ def survey_progress(survey: Survey, units: Iterable[Unit]) -> list[UnitProgress]
         for target in SamplingTarget.objects.filter(survey=survey, unit_id__in=unit_ids)
     }
     groups = group_codes(survey)
-    extra = sorted({group for _, group in counts.keys() | targets.keys()} - set(groups))
+    extra = sorted({group for _unit, group in counts.keys() | targets.keys()} - set(groups))
     confidence = float(survey.confidence)
     progress = []
     for unit in units:
@@ -399,7 +404,17 @@ def invitation_status(invitation: Invitation, now: datetime) -> str:
     return "open"
 
 
-INVITATION_STATUS_LABELS = {"open": "Chưa dùng", "used": "Đã dùng", "expired": "Hết hạn"}
+INVITATION_STATUS_LABELS = {"open": _("Chưa dùng"), "used": _("Đã dùng"), "expired": _("Hết hạn")}
+
+# The integrity rules' titles in the page's language (`parindex.surveys.integrity.RULE_TITLES`
+# has them in Vietnamese for the command line), in the same order.
+RULE_TITLES = {
+    "duplicate_submission": _("Phiếu gửi trùng (cùng mã phiếu)"),
+    "duplicate_answers": _("Trả lời trùng hệt trong thời gian ngắn (cùng đơn vị, cùng nguồn)"),
+    "repeated_pattern": _("Cùng một mẫu trả lời lặp lại từ một nguồn"),
+    "straight_lining": _("Chọn một đáp án cho cả loạt câu (straight-lining)"),
+    "too_fast": _("Hoàn thành nhanh bất thường"),
+}
 
 
 def invitation_counts(survey: Survey, now: datetime) -> dict[str, int]:

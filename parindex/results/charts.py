@@ -1,9 +1,9 @@
 """Charts as SVG, drawn on the server with matplotlib (no JavaScript, no internet).
 
 Pages and PDFs embed the SVG as a data URI. Glyphs are drawn as paths, so a chart looks the
-same on a machine without the fonts it was drawn with. Labels are Vietnamese, numbers use a
-decimal comma. Drawing is deterministic (fixed ids, no date), cached by its inputs, and
-serialised by a lock: matplotlib's font objects are not safe to share between threads, and
+same on a machine without the fonts it was drawn with. Titles, axes and legends are in the
+page's language, numbers use a decimal comma. Drawing is deterministic (fixed ids, no date),
+cached by its inputs and the language, and serialised by a lock: matplotlib's font objects are not safe to share between threads, and
 gunicorn runs several threads per worker.
 """
 
@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import cast
 
+from django.utils.translation import get_language, gettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.projections.polar import PolarAxes
@@ -74,6 +75,7 @@ def ranking_chart(
         tuple((band.label, str(band.min_percent)) for band in bands),
         highlight,
         text,
+        get_language(),
     )
     return _ranking_chart(*key)
 
@@ -84,6 +86,7 @@ def _ranking_chart(
     bands: tuple[tuple[str, str], ...],
     highlight: str | None,
     text: bool,
+    language: str,
 ) -> str:
     class_bands = [ClassBand(label, Decimal(minimum)) for label, minimum in bands]
     colours = class_colours(class_bands)
@@ -102,7 +105,7 @@ def _ranking_chart(
             axes.set_xlim(0, 100)
             axes.xaxis.set_major_locator(MultipleLocator(10))
             axes.xaxis.set_major_formatter(FuncFormatter(comma))
-            axes.set_xlabel("Chỉ số (%)")
+            axes.set_xlabel(gettext("Chỉ số (%)"))
             for bar, value in zip(drawn, values, strict=True):
                 axes.text(
                     bar.get_width() + 0.8,
@@ -127,8 +130,8 @@ def _ranking_chart(
             axes.set_ylim(0, 100)
             axes.yaxis.set_major_locator(MultipleLocator(10))
             axes.yaxis.set_major_formatter(FuncFormatter(comma))
-            axes.set_ylabel("Chỉ số (%)")
-            axes.set_xlabel("Thứ tự trong bảng xếp hạng")
+            axes.set_ylabel(gettext("Chỉ số (%)"))
+            axes.set_xlabel(gettext("Thứ tự trong bảng xếp hạng"))
             for band in class_bands:
                 if band.min_percent > 0:
                     axes.axhline(float(band.min_percent), color="#5b6878", lw=0.7, ls="--")
@@ -148,7 +151,7 @@ def _ranking_chart(
             bbox_to_anchor=(0.5, 1.0),
             ncol=len(legend),
             frameon=False,
-            title="Xếp loại",
+            title=gettext("Xếp loại"),
             title_fontsize=8.5,
         )
         figure.subplots_adjust(top=1 - 0.55 / figure.get_figheight())
@@ -164,7 +167,7 @@ def area_chart(
     average_percents: Sequence[Decimal | None],
     *,
     unit_label: str,
-    average_label: str = "Trung bình nhóm",
+    average_label: str | None = None,
     text: bool = False,
 ) -> str:
     """Each area's share of its maximum: the unit against the group average.
@@ -177,8 +180,9 @@ def area_chart(
         tuple(None if value is None else str(value) for value in unit_percents),
         tuple(None if value is None else str(value) for value in average_percents),
         unit_label,
-        average_label,
+        gettext("Trung bình nhóm") if average_label is None else average_label,
         text,
+        get_language(),
     )
 
 
@@ -190,11 +194,12 @@ def _area_chart(
     unit_label: str,
     average_label: str,
     text: bool,
+    language: str,
 ) -> str:
     unit_values = [float(value) if value is not None else 0.0 for value in unit_percents]
     average_values = [float(value) if value is not None else 0.0 for value in average_percents]
     shown = [
-        label if unit is not None else f"{label} (không có số liệu)"
+        label if unit is not None else gettext("%(area)s (không có số liệu)") % {"area": label}
         for label, unit in zip(labels, unit_percents, strict=True)
     ]
     with DRAW_LOCK:

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -52,30 +53,33 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 def status_line(period: AssessmentPeriod, standing: Standing, when: datetime.datetime) -> str:
     if standing.published:
+        if period.decision_number and period.decision_date is not None:
+            return gettext("(Kèm theo Quyết định số %(decision)s ngày %(date)s)") % {
+                "decision": period.decision_number,
+                "date": f"{period.decision_date:%d/%m/%Y}",
+            }
         if period.decision_number:
-            date = (
-                f" ngày {period.decision_date:%d/%m/%Y}" if period.decision_date is not None else ""
-            )
-            return f"(Kèm theo Quyết định số {period.decision_number}{date})"
-        return "(Kết quả đã công bố)"
-    return (
-        f"KẾT QUẢ TẠM TÍNH, CHƯA CÔNG BỐ — tính từ điểm thẩm định lúc {when:%H:%M} ngày "
-        f"{when:%d/%m/%Y}"
-    )
+            return gettext("(Kèm theo Quyết định số %(decision)s)") % {
+                "decision": period.decision_number
+            }
+        return gettext("(Kết quả đã công bố)")
+    return gettext(
+        "KẾT QUẢ TẠM TÍNH, CHƯA CÔNG BỐ — tính từ điểm thẩm định lúc %(time)s ngày %(date)s"
+    ) % {"time": f"{when:%H:%M}", "date": f"{when:%d/%m/%Y}"}
 
 
 def headers(standing: Standing) -> list[str]:
     areas = [f"{area.code}. {area.title}" for area in standing.framework.areas]
     return [
-        "STT",
-        "Mã đơn vị",
-        "Đơn vị",
+        gettext("STT"),
+        gettext("Mã đơn vị"),
+        gettext("Đơn vị"),
         *areas,
-        "Tổng điểm",
-        "Chỉ số (%)",
-        "Xếp hạng",
-        "Xếp loại",
-        "Ghi chú",
+        gettext("Tổng điểm"),
+        gettext("Chỉ số (%)"),
+        gettext("Xếp hạng"),
+        gettext("Xếp loại"),
+        gettext("Ghi chú"),
     ]
 
 
@@ -90,16 +94,18 @@ def _write_group(
     areas = framework.areas
     columns = headers(standing)
     last_column = get_column_letter(len(columns))
-    sheet["A1"] = f"KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year}"
+    sheet["A1"] = gettext("KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {
+        "year": period.year
+    }
     sheet["A1"].font = _TITLE
-    sheet["A2"] = f"Nhóm: {standing.group.name}"
+    sheet["A2"] = gettext("Nhóm: %(group)s") % {"group": standing.group.name}
     sheet["A2"].font = _BOLD
     sheet["A3"] = status_line(period, standing, when)
-    sheet["A4"] = f"Bộ tiêu chí: {framework.info.name}" + (
+    sheet["A4"] = gettext("Bộ tiêu chí: %(framework)s") % {"framework": framework.info.name} + (
         f" ({framework.info.legal_basis})" if framework.info.legal_basis else ""
     )
     if demo:
-        sheet["A5"] = "DỮ LIỆU MINH HỌA (demo) — không phải số liệu chính thức"
+        sheet["A5"] = gettext("DỮ LIỆU MINH HỌA (demo) — không phải số liệu chính thức")
         sheet["A5"].font = Font(bold=True, color="8C1D17")
     for row in range(1, 5):
         sheet.merge_cells(f"A{row}:{last_column}{row}")
@@ -113,7 +119,7 @@ def _write_group(
     maxima = [
         None,
         None,
-        "Điểm tối đa",
+        gettext("Điểm tối đa"),
         *[area.max_points for area in areas],
         framework.info.max_total,
         100,
@@ -135,7 +141,11 @@ def _write_group(
         result = ranking.results[code]
         unit = standing.units[code]
         amendment = standing.amendments.get(code)
-        note = f"Đã điều chỉnh: {amendment.reason}" if amendment is not None else ""
+        note = (
+            gettext("Đã điều chỉnh: %(reason)s") % {"reason": amendment.reason}
+            if amendment is not None
+            else ""
+        )
         values = [
             position,
             code,
@@ -160,9 +170,10 @@ def _write_group(
         row_number += 1
 
     notes = [
-        f"Xếp loại: {'; '.join(class_band_texts(framework.info.class_bands))}. "
-        "Đơn vị bằng điểm có cùng thứ hạng.",
-        f"Nguồn: parindex, xuất lúc {when:%H:%M} ngày {when:%d/%m/%Y}.",
+        gettext("Xếp loại: %(classes)s. Đơn vị bằng điểm có cùng thứ hạng.")
+        % {"classes": "; ".join(class_band_texts(framework.info.class_bands))},
+        gettext("Nguồn: parindex, xuất lúc %(time)s ngày %(date)s.")
+        % {"time": f"{when:%H:%M}", "date": f"{when:%d/%m/%Y}"},
     ]
     for offset, text in enumerate(notes, start=1):
         sheet.cell(row_number + offset, 1, text).font = Font(italic=True, size=9)
@@ -200,9 +211,11 @@ def period_workbook(
         sheet = workbook.create_sheet(sheet_title(standing.group.name, taken))
         _write_group(sheet, period, standing, when, demo)
     if not workbook.sheetnames:
-        sheet = workbook.create_sheet("Kết quả")
-        sheet["A1"] = f"Kỳ đánh giá {period.year} chưa có kết quả để xuất."
-    workbook.properties.title = f"Kết quả Chỉ số CCHC năm {period.year}"
+        sheet = workbook.create_sheet(gettext("Kết quả"))
+        sheet["A1"] = gettext("Kỳ đánh giá %(year)s chưa có kết quả để xuất.") % {
+            "year": period.year
+        }
+    workbook.properties.title = gettext("Kết quả Chỉ số CCHC năm %(year)s") % {"year": period.year}
     workbook.properties.creator = "parindex"
     # Fixed timestamps: the same results give the same file (the golden test compares it).
     workbook.properties.created = workbook.properties.modified = datetime.datetime(

@@ -13,6 +13,7 @@ import zipfile
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from parindex.jobs.models import Job
 from parindex.jobs.runner import Progress, job
@@ -35,13 +36,13 @@ def excel_job(task: Job, progress: Progress) -> tuple[str, bytes]:
     groups = selectors.period_groups(period)
     standings = []
     for done, group in enumerate(groups):
-        progress(done, len(groups) + 1, f"Đang tính nhóm {group.name}")
+        progress(done, len(groups) + 1, gettext("Đang tính nhóm %(group)s") % {"group": group.name})
         standings.append(selectors.group_standing(group))
-    progress(len(groups), len(groups) + 1, "Đang ghi tệp Excel")
+    progress(len(groups), len(groups) + 1, gettext("Đang ghi tệp Excel"))
     data = exports.period_workbook(
         period, standings, when=timezone.localtime(), demo=settings.DEMO_MODE
     )
-    progress(len(groups) + 1, len(groups) + 1, "Đã ghi tệp Excel")
+    progress(len(groups) + 1, len(groups) + 1, gettext("Đã ghi tệp Excel"))
     return f"ket-qua-chi-so-cchc-{period.year}.xlsx", data
 
 
@@ -76,7 +77,7 @@ def province_pdf_job(task: Job, progress: Progress) -> tuple[str, bytes]:
     files: list[tuple[str, bytes]] = []
     sections = []
     for number, page in enumerate(pages, start=1):
-        step(f"Xếp hạng {page.standing.group.name}")
+        step(gettext("Xếp hạng %(group)s") % {"group": page.standing.group.name})
         section = pdf.group_section(page)
         sections.append(section)
         data = pdf.group_pdf(
@@ -86,15 +87,20 @@ def province_pdf_job(task: Job, progress: Progress) -> tuple[str, bytes]:
             progress=step,
         )
         files.append((pdf.group_pdf_name(period, number, page), data))
-    step("Trang tổng hợp")
+    step(gettext("Trang tổng hợp"))
     summary = pdf.summary_pdf(
         period, sections, [name for name, _data in files], when=when, demo=settings.DEMO_MODE
     )
     files.insert(0, (pdf.summary_pdf_name(period), summary))
-    step("Đang đóng gói tệp ZIP")
+    step(gettext("Đang đóng gói tệp ZIP"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
         for name, data in files:
             archive.writestr(name, data)
-    progress(total, total, f"Đã tạo {len(files)} tệp PDF")
+    progress(
+        total,
+        total,
+        ngettext("Đã tạo %(count)s tệp PDF", "Đã tạo %(count)s tệp PDF", len(files))
+        % {"count": len(files)},
+    )
     return pdf.province_archive_name(period), buffer.getvalue()

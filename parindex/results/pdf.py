@@ -23,7 +23,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from parindex.common.svg import data_uri
 from parindex.periods.models import AssessmentPeriod
@@ -232,10 +232,17 @@ def group_pdf(
     parts.add("results/pdf/group.html", {"sections": [section], "section": section})
     for card in page_scorecards(section.page):
         if progress is not None:
-            progress(f"Phiếu kết quả: {card.unit.name}")
+            progress(gettext("Phiếu kết quả: %(unit)s") % {"unit": card.unit.name})
         parts.add(
             "results/pdf/group_card.html", {"card": card, "chart": area_chart_uri(card, text=True)}
         )
     if progress is not None:
-        progress(f"Đang ghi tệp PDF {group} ({parts.pages} trang)")
+        progress(
+            ngettext(
+                "Đang ghi tệp PDF %(group)s (%(pages)s trang)",
+                "Đang ghi tệp PDF %(group)s (%(pages)s trang)",
+                parts.pages,
+            )
+            % {"group": group, "pages": parts.pages}
+        )
     return parts.write()

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -85,7 +86,7 @@ class RowError:
         where = (
             f"{self.sheet}!{self.column}{self.row}"
             if self.column
-            else f"{self.sheet}, dòng {self.row}"
+            else gettext("%(sheet)s, dòng %(row)s") % {"sheet": self.sheet, "row": self.row}
         )
         return f"{where}: {self.message}"
 
@@ -123,7 +124,7 @@ def _parse_date(value: Any) -> datetime.date | None:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"ngày «{text}» không đúng dạng dd/mm/yyyy")
+    raise ValueError(gettext("ngày «%(text)s» không đúng dạng dd/mm/yyyy") % {"text": text})
 
 
 def _rows(
@@ -132,7 +133,9 @@ def _rows(
     header = [str(cell.value or "").strip().lower() for cell in next(sheet.iter_rows(max_row=1))]
     missing = [name for name in columns[:2] if name not in header]
     for name in missing:
-        errors.append(RowError(sheet.title, 1, "", f"thiếu cột «{name}»"))
+        errors.append(
+            RowError(sheet.title, 1, "", gettext("thiếu cột «%(name)s»") % {"name": name})
+        )
     if missing:
         return []
     rows = []
@@ -194,11 +197,18 @@ def units_import_xlsx(
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as unreadable:  # openpyxl raises many kinds for a non-workbook
         raise UnitImportError(
-            [RowError(file_name, 1, "", f"không đọc được tệp Excel ({unreadable})")]
+            [
+                RowError(
+                    file_name,
+                    1,
+                    "",
+                    gettext("không đọc được tệp Excel (%(error)s)") % {"error": unreadable},
+                )
+            ]
         ) from None
     errors: list[RowError] = []
     if "units" not in workbook.sheetnames:
-        raise UnitImportError([RowError(file_name, 1, "", "thiếu trang tính «units»")])
+        raise UnitImportError([RowError(file_name, 1, "", gettext("thiếu trang tính «units»"))])
     unit_rows = _rows(workbook["units"], UNIT_COLUMNS, errors)
     lineage_rows = (
         _rows(workbook["lineage"], LINEAGE_COLUMNS, errors)
@@ -220,17 +230,25 @@ def units_import_xlsx(
 
         code = str(row["code"] or "").strip()
         if not code:
-            report("code", "thiếu mã đơn vị")
+            report("code", gettext("thiếu mã đơn vị"))
             continue
         if code in codes_in_file:
-            report("code", f"mã «{code}» trùng với dòng {codes_in_file[code]}")
+            report(
+                "code",
+                gettext("mã «%(code)s» trùng với dòng %(row)s")
+                % {"code": code, "row": codes_in_file[code]},
+            )
             continue
         codes_in_file[code] = number
         if not str(row["name"] or "").strip():
-            report("name", "thiếu tên đơn vị")
+            report("name", gettext("thiếu tên đơn vị"))
         type_code = str(row["type"] or "").strip()
         if type_code not in types:
-            report("type", f"loại đơn vị «{type_code}» không có (có: {', '.join(sorted(types))})")
+            report(
+                "type",
+                gettext("loại đơn vị «%(type)s» không có (có: %(types)s)")
+                % {"type": type_code, "types": ", ".join(sorted(types))},
+            )
         for column in ("valid_from", "valid_to"):
             try:
                 row[column] = _parse_date(row[column])
@@ -238,7 +256,7 @@ def units_import_xlsx(
                 report(column, str(problem))
                 row[column] = None
         if row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
-            report("valid_to", "ngày hết hiệu lực trước ngày bắt đầu")
+            report("valid_to", gettext("ngày hết hiệu lực trước ngày bắt đầu"))
         # The model's own field checks (lengths, e-mail), so that the write below cannot fail
         # half-way; a bad cell is reported here with its place instead.
         for field, messages in _field_errors(code, row).items():
@@ -255,7 +273,7 @@ def units_import_xlsx(
                     "units",
                     number,
                     letters.get("parent", ""),
-                    f"đơn vị cấp trên «{parent}» không có",
+                    gettext("đơn vị cấp trên «%(code)s» không có") % {"code": parent},
                 )
             )
     for number, row in lineage_rows:
@@ -265,7 +283,10 @@ def units_import_xlsx(
             if value not in known_codes:
                 errors.append(
                     RowError(
-                        "lineage", number, letters.get(column, ""), f"đơn vị «{value}» không có"
+                        "lineage",
+                        number,
+                        letters.get(column, ""),
+                        gettext("đơn vị «%(code)s» không có") % {"code": value},
                     )
                 )
         if row["predecessor"] and str(row["predecessor"]).strip() == str(row["successor"]).strip():
@@ -274,7 +295,7 @@ def units_import_xlsx(
                     "lineage",
                     number,
                     letters.get("successor", ""),
-                    "đơn vị mới trùng với đơn vị cũ",
+                    gettext("đơn vị mới trùng với đơn vị cũ"),
                 )
             )
         if str(row["kind"] or "") not in LineageKind.values:
@@ -283,7 +304,8 @@ def units_import_xlsx(
                     "lineage",
                     number,
                     letters.get("kind", ""),
-                    f"hình thức phải là {', '.join(LineageKind.values)}",
+                    gettext("hình thức phải là %(kinds)s")
+                    % {"kinds": ", ".join(LineageKind.values)},
                 )
             )
         try:
@@ -295,7 +317,10 @@ def units_import_xlsx(
         if row.get("effective_date") is None:
             errors.append(
                 RowError(
-                    "lineage", number, letters.get("effective_date", ""), "thiếu ngày hiệu lực"
+                    "lineage",
+                    number,
+                    letters.get("effective_date", ""),
+                    gettext("thiếu ngày hiệu lực"),
                 )
             )
     if errors:

@@ -148,3 +148,53 @@ def test_logging_out_returns_to_the_login_page_and_closes_the_session(
 
     assert page.url.startswith(f"{live_server.url}{reverse('login')}")
     assert menu_labels(page) == []
+
+
+ENGLISH_PAGES = (
+    "home",
+    "assessments:queue",
+    "results:index",
+    "periods:list",
+    "frameworks:list",
+    "questionnaires:list",
+    "dossiers:dashboard",
+    "units:list",
+)
+
+
+def test_an_appraiser_who_switches_to_english_reads_no_vietnamese_but_data(
+    browser_province: dict[str, Any],
+    live_server: Any,
+    new_page: Callable[..., Any],
+    screenshot_dir: Path,
+) -> None:
+    """The language menu of the page bar, then the appraiser's main pages as rendered by
+    Chromium: what a person reads (the text, without elements marked `lang="vi"`) holds no
+    Vietnamese besides the data (tests/web/test_english_ui.py says what counts as data)."""
+    from tests.web.test_english_ui import database_texts, vietnamese_left
+
+    page = new_page()
+    log_in(page, live_server.url, "appraiser")
+
+    with page.expect_navigation():
+        page.select_option("form.lang select", "en")
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert menu_labels(page)[:2] == ["Overview", "Appraisal"]
+    data = database_texts()
+    problems = []
+    for name in ENGLISH_PAGES:
+        page.goto(f"{live_server.url}{reverse(name)}")
+        text = page.evaluate(
+            """() => {
+                const copy = document.body.cloneNode(true);
+                copy.querySelectorAll('[lang="vi"], script, style, textarea').forEach(e => e.remove());
+                return copy.innerText;
+            }"""
+        )
+        left = vietnamese_left([line for line in text.splitlines() if line.strip()], data)
+        if left:
+            problems.append(f"{name}: {left}")
+    page.screenshot(path=str(screenshot_dir / "appraiser-units-en.png"), full_page=True)
+
+    assert not problems, "\n".join(problems)

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -47,8 +49,8 @@ def entry_save_self(
     node = leaf_node(assessment, node_code)
     if node.source != "self":
         raise WorkflowError(
-            f"Mục {node.code} lấy điểm từ {_SOURCE_LABELS.get(node.source, node.source)}, "
-            "đơn vị không tự chấm."
+            gettext("Mục %(code)s lấy điểm từ %(source)s, đơn vị không tự chấm.")
+            % {"code": node.code, "source": _SOURCE_LABELS.get(node.source, node.source)}
         )
     points: Decimal | None = None
     explanation = ""
@@ -69,7 +71,7 @@ def entry_save_self(
     )
 
 
-_SOURCE_LABELS = {"survey": "điều tra xã hội học", "data": "số liệu hệ thống"}
+_SOURCE_LABELS = {"survey": _("điều tra xã hội học"), "data": _("số liệu hệ thống")}
 
 
 def _effective_points(
@@ -105,7 +107,10 @@ def entry_appraise(
     act(assessment, workflow.Action.APPRAISE, actor)
     node = leaf_node(assessment, node_code)
     if reason_code and reason_code not in AdjustmentReason.values:
-        raise WorkflowError(f"Mục {node.code}: lý do điều chỉnh «{reason_code}» không có.")
+        raise WorkflowError(
+            gettext("Mục %(code)s: lý do điều chỉnh «%(reason)s» không có.")
+            % {"code": node.code, "reason": reason_code}
+        )
     points: Decimal | None = None
     explanation = ""
     if values is not None:
@@ -134,14 +139,21 @@ def entry_appraise(
         )
         if given != claimed and not reason_code:
             raise WorkflowError(
-                f"Mục {node.code}: điểm thẩm định {format_number(given)} khác điểm tự chấm "
-                f"{format_number(claimed)}, cần chọn lý do điều chỉnh."
+                gettext(
+                    "Mục %(code)s: điểm thẩm định %(given)s khác điểm tự chấm %(claimed)s, cần "
+                    "chọn lý do điều chỉnh."
+                )
+                % {
+                    "code": node.code,
+                    "given": format_number(given),
+                    "claimed": format_number(claimed),
+                }
             )
     elif values is not None:
         if not comment:
             raise WorkflowError(
-                f"Mục {node.code}: số liệu nhập thay "
-                f"{_SOURCE_LABELS.get(node.source, node.source)} cần ghi chú nguồn."
+                gettext("Mục %(code)s: số liệu nhập thay %(source)s cần ghi chú nguồn.")
+                % {"code": node.code, "source": _SOURCE_LABELS.get(node.source, node.source)}
             )
         fields["provenance"] = {
             "source": node.source,
@@ -168,11 +180,15 @@ def entry_set_system_value(
     the import is told, not silently overwritten."""
     if workflow.State(assessment.state) in workflow.LOCKED:
         raise WorkflowError(
-            f"Hồ sơ {assessment} đã được thông qua; không cập nhật số liệu tự động."
+            gettext("Hồ sơ %(assessment)s đã được thông qua; không cập nhật số liệu tự động.")
+            % {"assessment": assessment}
         )
     node = leaf_node(assessment, node_code)
     if node.source == "self":
-        raise WorkflowError(f"Mục {node.code} do đơn vị tự chấm, không nhận số liệu tự động.")
+        raise WorkflowError(
+            gettext("Mục %(code)s do đơn vị tự chấm, không nhận số liệu tự động.")
+            % {"code": node.code}
+        )
     points, explanation = score_values(node, values)
     values = {
         key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()

@@ -13,6 +13,7 @@ from typing import IO
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -100,7 +101,7 @@ def evidence_upload_many(
     if node_code:
         _check_citable(assessment, node_code)
     if not files:
-        raise EvidenceRejected("Chưa chọn tệp nào.")
+        raise EvidenceRejected(gettext("Chưa chọn tệp nào."))
     checked: list[CheckedFile] = []
     refusals: list[str] = []
     for upload in files:
@@ -166,8 +167,8 @@ def _check_citable(assessment: Assessment, node_code: str) -> None:
         asked = set() if request is None else {item.node_code for item in request.items.all()}
         if node_code not in asked:
             raise WorkflowError(
-                f"Đang giải trình: chỉ bổ sung tài liệu cho các mục được hỏi "
-                f"({', '.join(sorted(asked)) or 'không có'})."
+                gettext("Đang giải trình: chỉ bổ sung tài liệu cho các mục được hỏi (%(codes)s).")
+                % {"codes": ", ".join(sorted(asked)) or gettext("không có")}
             )
 
 
@@ -183,7 +184,7 @@ def evidence_link(
     """Cite an already uploaded document for a node (no second upload), with its page/section."""
     check_unit_edit(assessment, actor, now)
     if document.unit_id != assessment.unit_id or document.period_id != assessment.period_id:
-        raise WorkflowError("Tài liệu thuộc đơn vị hoặc kỳ khác.")
+        raise WorkflowError(gettext("Tài liệu thuộc đơn vị hoặc kỳ khác."))
     _check_citable(assessment, node_code)
     entry = entry_for(assessment, node_code)
     link, created = EvidenceLink.objects.get_or_create(

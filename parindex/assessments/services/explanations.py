@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -30,15 +31,20 @@ def explanation_request(
     target = act(assessment, workflow.Action.REQUEST_EXPLANATION, actor)
     asked = [(code, question.strip()) for code, question in questions if question.strip()]
     if not asked:
-        raise WorkflowError("Chọn ít nhất một mục cần giải trình và ghi câu hỏi.")
+        raise WorkflowError(gettext("Chọn ít nhất một mục cần giải trình và ghi câu hỏi."))
     codes = [code for code, _question in asked]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
-        raise WorkflowError(f"Mỗi mục chỉ hỏi một lần: {', '.join(repeated)}.")
+        raise WorkflowError(
+            gettext("Mỗi mục chỉ hỏi một lần: %(codes)s.") % {"codes": ", ".join(repeated)}
+        )
     for code in codes:
         leaf_node(assessment, code)
     if deadline <= (now or timezone.now()):
-        raise WorkflowError(f"Hạn giải trình {local_time(deadline)} đã qua; chọn một ngày sau.")
+        raise WorkflowError(
+            gettext("Hạn giải trình %(deadline)s đã qua; chọn một ngày sau.")
+            % {"deadline": local_time(deadline)}
+        )
     with transaction.atomic():
         request = ExplanationRequest.objects.create(
             assessment=assessment, message=message.strip(), deadline=deadline, created_by=actor
@@ -56,8 +62,8 @@ def explanation_request(
         )
     notify(
         unit_users(assessment.unit),
-        f"Sở Nội vụ yêu cầu giải trình {len(asked)} mục ({', '.join(codes)}), "
-        f"hạn {local_time(deadline)}.",
+        gettext_noop("Sở Nội vụ yêu cầu giải trình %(count)s mục (%(codes)s), hạn %(deadline)s."),
+        {"count": len(asked), "codes": ", ".join(codes), "deadline": local_time(deadline)},
         page_url("assessments:explanation", assessment.pk, request.pk),
     )
     return request
@@ -72,7 +78,7 @@ def explanation_answer(
     act(assessment, workflow.Action.ANSWER_EXPLANATION, actor)
     current = check_unit_edit(assessment, actor, now)
     if current is None or current.pk != request.pk:
-        raise WorkflowError("Yêu cầu giải trình này đã gửi trả lời, không sửa được nữa.")
+        raise WorkflowError(gettext("Yêu cầu giải trình này đã gửi trả lời, không sửa được nữa."))
     answer = answer.strip()
     old = item.answer
     if old == answer:
@@ -98,16 +104,19 @@ def explanation_send(
     assessment = request.assessment
     target = act(assessment, workflow.Action.SEND_EXPLANATION, actor)
     if request.sent_at is not None:
-        raise WorkflowError("Các trả lời này đã được gửi.")
+        raise WorkflowError(gettext("Các trả lời này đã được gửi."))
     unanswered = [item.node_code for item in request.items.all() if not item.answer.strip()]
     if unanswered:
-        raise WorkflowError("Còn mục chưa trả lời: " + ", ".join(unanswered))
+        raise WorkflowError(
+            gettext("Còn mục chưa trả lời: %(codes)s") % {"codes": ", ".join(unanswered)}
+        )
     with transaction.atomic():
         request.sent_at = now or timezone.now()
         request.save(update_fields=["sent_at"])
         move(assessment, target, actor, workflow.Action.SEND_EXPLANATION)
     notify(
         role_users("appraiser"),
-        f"{assessment.unit} đã gửi giải trình {assessment.period.year}.",
+        gettext_noop("%(unit)s đã gửi giải trình %(year)s."),
+        {"unit": assessment.unit, "year": assessment.period.year},
         page_url("assessments:appraise", assessment.pk),
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.assessments.errors import WorkflowError
@@ -22,14 +24,30 @@ def page_url(name: str, *args: Any) -> str:
         return ""
 
 
-def notify(users: Iterable[User], message: str, url: str = "") -> None:
+def notify(
+    users: Iterable[User], message_id: str, params: dict[str, Any] | None = None, url: str = ""
+) -> None:
     """In-application notification and an e-mail (console backend by default).
 
-    One e-mail per recipient, so that nobody sees the others' addresses.
+    `message_id` is a sentence marked with `gettext_noop`, with %(name)s placeholders filled
+    from `params` (plain values: names, codes, dates as text). Each reader sees it in the
+    language of the page; the stored text and the e-mail are in the default language, the
+    recipient's own being unknown. One e-mail per recipient, so that nobody sees the others'
+    addresses.
     """
+    params = {key: str(value) for key, value in (params or {}).items()}
+    with translation.override(settings.LANGUAGE_CODE):
+        message = gettext(message_id) % params
     recipients = [user for user in users if user.is_active]
     Notification.objects.bulk_create(
-        Notification(user=user, message=message[:300], url=url) for user in recipients
+        Notification(
+            user=user,
+            message=message[:300],
+            message_id=message_id,
+            message_params=params,
+            url=url,
+        )
+        for user in recipients
     )
     subject = f"[parindex] {message[:120]}"
     body = f"{message}\n\n{url}" if url else message
@@ -48,7 +66,7 @@ def role_users(*roles: str) -> list[User]:
 
 def notification_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.pk:
-        raise WorkflowError("Thông báo của người khác.")
+        raise WorkflowError(gettext("Thông báo của người khác."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -41,19 +42,21 @@ def group_approve(*, actor: User, group: UnitGroup, note: str = "") -> GroupAppr
         f"{a.unit.name} ({workflow.STATE_LABELS[workflow.State(a.state)]})"
         for a in assessments
         if a.state not in done
-    ] + [f"{unit.name} (chưa có hồ sơ)" for unit in group.units.exclude(pk__in=opened)]
+    ] + [
+        gettext("%(unit)s (chưa có hồ sơ)") % {"unit": unit.name}
+        for unit in group.units.exclude(pk__in=opened)
+    ]
     to_approve = [a for a in assessments if a.state == workflow.State.APPRAISED]
     if pending or not to_approve:
-        raise WorkflowError(
-            "Chưa thể thông qua nhóm "
-            f"{group.name}: "
-            + (
-                "các đơn vị chưa thẩm định xong: " + ", ".join(pending)
-                if pending
-                else "không có hồ sơ nào chờ thông qua"
+        if pending:
+            message = gettext(
+                "Chưa thể thông qua nhóm %(group)s: các đơn vị chưa thẩm định xong: %(units)s."
             )
-            + "."
-        )
+        else:
+            message = gettext(
+                "Chưa thể thông qua nhóm %(group)s: không có hồ sơ nào chờ thông qua."
+            )
+        raise WorkflowError(message % {"group": group.name, "units": ", ".join(pending)})
     with transaction.atomic():
         for assessment in to_approve:
             move(
@@ -73,7 +76,8 @@ def group_approve(*, actor: User, group: UnitGroup, note: str = "") -> GroupAppr
         )
     notify(
         role_users("admin", "appraiser"),
-        f"Hội đồng đã thông qua kết quả nhóm {group}.",
+        gettext_noop("Hội đồng đã thông qua kết quả nhóm %(group)s."),
+        {"group": group},
         page_url("assessments:publish", group.period_id),
     )
     return approval
@@ -120,19 +124,20 @@ def period_publish(
     """Publish every group's approved results: frozen rows with ranks and classes."""
     if period.status == PeriodStatus.PUBLISHED:
         raise WorkflowError(
-            f"Kết quả {period} đã công bố ({period.decision_number}); sửa bằng điều chỉnh."
+            gettext("Kết quả %(period)s đã công bố (%(decision)s); sửa bằng điều chỉnh.")
+            % {"period": period, "decision": period.decision_number}
         )
     decision_number = decision_number.strip()
     if not decision_number:
-        raise WorkflowError("Cần số quyết định công bố.")
+        raise WorkflowError(gettext("Cần số quyết định công bố."))
     if decision_date is None:
-        raise WorkflowError("Cần ngày của quyết định công bố.")
+        raise WorkflowError(gettext("Cần ngày của quyết định công bố."))
     assessments = list(Assessment.objects.filter(period=period).select_related("unit"))
     pending = [a.unit.name for a in assessments if a.state != workflow.State.APPROVED]
     if not assessments or pending:
         raise WorkflowError(
-            "Chưa thể công bố: hội đồng chưa thông qua: "
-            + ", ".join(pending or ["(chưa có hồ sơ)"])
+            gettext("Chưa thể công bố: hội đồng chưa thông qua: %(units)s")
+            % {"units": ", ".join(pending or [gettext("(chưa có hồ sơ)")])}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -172,8 +177,10 @@ def period_publish(
         )
     notify(
         User.objects.filter(is_active=True),
-        f"Đã công bố kết quả Chỉ số CCHC {period.year} "
-        f"(Quyết định {decision_number} ngày {decision_date:%d/%m/%Y}).",
+        gettext_noop(
+            "Đã công bố kết quả Chỉ số CCHC %(year)s (Quyết định %(decision)s ngày %(date)s)."
+        ),
+        {"year": period.year, "decision": decision_number, "date": f"{decision_date:%d/%m/%Y}"},
         page_url("home"),
     )
     return count
@@ -194,7 +201,7 @@ def result_amend(
     act(assessment, workflow.Action.AMEND, actor)
     reason = reason.strip()
     if not reason:
-        raise WorkflowError("Điều chỉnh kết quả đã công bố phải có lý do.")
+        raise WorkflowError(gettext("Điều chỉnh kết quả đã công bố phải có lý do."))
     node = leaf_node(assessment, node_code)
     points, explanation = score_values(node, values)
     group = assessment.group
@@ -250,8 +257,15 @@ def result_amend(
         )
     notify(
         unit_users(assessment.unit) + role_users("leader", "council"),
-        f"Kết quả công bố {assessment.period.year} của {assessment.unit} được điều chỉnh "
-        f"(mục {node_code}): {reason}",
+        gettext_noop(
+            "Kết quả công bố %(year)s của %(unit)s được điều chỉnh (mục %(code)s): %(reason)s"
+        ),
+        {
+            "year": assessment.period.year,
+            "unit": assessment.unit,
+            "code": node_code,
+            "reason": reason,
+        },
         page_url("assessments:amend", assessment.pk),
     )
     return amended

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -56,7 +57,9 @@ def move(
         state=target.value, version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        raise StaleEdit("Hồ sơ vừa được người khác thay đổi trạng thái; hãy tải lại trang.")
+        raise StaleEdit(
+            gettext("Hồ sơ vừa được người khác thay đổi trạng thái; hãy tải lại trang.")
+        )
     assessment.refresh_from_db()
     audit_record(
         actor=actor,
@@ -72,8 +75,11 @@ def check_self_deadline(assessment: Assessment, now: datetime.datetime | None) -
     deadline = unit_deadline(assessment)
     if (now or timezone.now()) > deadline:
         raise WorkflowError(
-            f"Đã quá hạn tự đánh giá ({local_time(deadline)}); hồ sơ chỉ sửa hoặc gửi được "
-            "khi Sở Nội vụ gia hạn cho đơn vị."
+            gettext(
+                "Đã quá hạn tự đánh giá (%(deadline)s); hồ sơ chỉ sửa hoặc gửi được khi Sở Nội "
+                "vụ gia hạn cho đơn vị."
+            )
+            % {"deadline": local_time(deadline)}
         )
 
 
@@ -86,7 +92,10 @@ def check_unit_edit(
         act(assessment, workflow.Action.ANSWER_EXPLANATION, actor)
         request = open_explanation(assessment)
         if request is not None and (now or timezone.now()) > request.deadline:
-            raise WorkflowError(f"Đã quá hạn giải trình ({local_time(request.deadline)}).")
+            raise WorkflowError(
+                gettext("Đã quá hạn giải trình (%(deadline)s).")
+                % {"deadline": local_time(request.deadline)}
+            )
         return request
     act(assessment, workflow.Action.SAVE_DRAFT, actor)
     check_self_deadline(assessment, now)
@@ -97,7 +106,9 @@ def leaf_node(assessment: Assessment, code: str) -> Node:
     framework = engine_for_group(assessment.group)
     node = framework.nodes.get(code)
     if node is None or not node.is_leaf:
-        raise WorkflowError(f"Mục «{code}» không phải là mục chấm điểm của bộ tiêu chí.")
+        raise WorkflowError(
+            gettext("Mục «%(code)s» không phải là mục chấm điểm của bộ tiêu chí.") % {"code": code}
+        )
     return node
 
 
@@ -115,7 +126,9 @@ def score_values(node: Node, values: Mapping[str, Any]) -> tuple[Decimal, str]:
         message = str(error)
         for field in node.rule.fields():
             message = message.replace(f"«{field.name}»", f"«{field.label}»")
-        raise WorkflowError(f"Mục {node.code}: {message}") from None
+        raise WorkflowError(
+            gettext("Mục %(code)s: %(message)s") % {"code": node.code, "message": message}
+        ) from None
     return outcome.points, outcome.explanation
 
 
@@ -130,12 +143,19 @@ def _stale_message(entry: NodeEntry) -> str:
         .first()
     )
     if event is None:
-        return f"Mục {entry.node_code} vừa được thay đổi; hãy tải lại trang."
+        return gettext("Mục %(code)s vừa được thay đổi; hãy tải lại trang.") % {
+            "code": entry.node_code
+        }
     changed = "; ".join(describe_changes(event.changes))
-    return (
-        f"Mục {entry.node_code} vừa được {event.actor_name} sửa lúc {local_time(event.at)} "
-        f"({changed}). Thay đổi của bạn chưa được lưu; hãy xem lại rồi lưu lần nữa."
-    )
+    return gettext(
+        "Mục %(code)s vừa được %(actor)s sửa lúc %(when)s (%(changes)s). Thay đổi của bạn chưa "
+        "được lưu; hãy xem lại rồi lưu lần nữa."
+    ) % {
+        "code": entry.node_code,
+        "actor": event.actor_label,
+        "when": local_time(event.at),
+        "changes": changed,
+    }
 
 
 def save_entry(

@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -25,7 +26,10 @@ def assessment_open(*, period: AssessmentPeriod, unit: Unit) -> Assessment:
     """The unit's assessment for the period, created on first use."""
     group = UnitGroup.objects.filter(period=period, units=unit).first()
     if group is None:
-        raise WorkflowError(f"{unit} không thuộc nhóm đơn vị nào của {period}.")
+        raise WorkflowError(
+            gettext("%(unit)s không thuộc nhóm đơn vị nào của %(period)s.")
+            % {"unit": unit, "period": period}
+        )
     assessment, _ = Assessment.objects.get_or_create(
         period=period, unit=unit, defaults={"group": group}
     )
@@ -49,7 +53,8 @@ def assessment_submit(
         assessment.save(update_fields=["submitted_at", "submitted_by"])
     notify(
         role_users("appraiser"),
-        f"{assessment.unit} đã gửi kết quả tự đánh giá {assessment.period.year}.",
+        gettext_noop("%(unit)s đã gửi kết quả tự đánh giá %(year)s."),
+        {"unit": assessment.unit, "year": assessment.period.year},
         page_url("assessments:appraise", assessment.pk),
     )
 
@@ -74,11 +79,14 @@ def assessment_transition(
     action = workflow.Action(action)
     if action not in PLAIN_ACTIONS:
         raise WorkflowError(
-            f"Thao tác «{workflow.ACTION_LABELS[action]}» có trang riêng, không làm ở đây."
+            gettext("Thao tác «%(action)s» có trang riêng, không làm ở đây.")
+            % {"action": workflow.ACTION_LABELS[action]}
         )
     target = act(assessment, action, actor)
     if action in REASON_REQUIRED and not reason.strip():
-        raise WorkflowError(f"Cần ghi lý do khi {workflow.ACTION_LABELS[action]}.")
+        raise WorkflowError(
+            gettext("Cần ghi lý do khi %(action)s.") % {"action": workflow.ACTION_LABELS[action]}
+        )
     with transaction.atomic():
         move(assessment, target, actor, action, reason.strip())
         if action == workflow.Action.FINALISE:
@@ -89,12 +97,14 @@ def assessment_transition(
     if action == workflow.Action.RETURN_TO_UNIT:
         notify(
             unit_users(assessment.unit),
-            f"Hồ sơ tự đánh giá {assessment.period.year} được trả lại để bổ sung: {reason}",
+            gettext_noop("Hồ sơ tự đánh giá %(year)s được trả lại để bổ sung: %(reason)s"),
+            {"year": assessment.period.year, "reason": reason},
             page_url("assessments:self", assessment.pk),
         )
     elif action == workflow.Action.RETURN_FOR_REVIEW:
         notify(
             role_users("appraiser"),
-            f"Hội đồng trả lại hồ sơ {assessment} để thẩm định lại: {reason}",
+            gettext_noop("Hội đồng trả lại hồ sơ %(assessment)s để thẩm định lại: %(reason)s"),
+            {"assessment": assessment, "reason": reason},
             page_url("assessments:appraise", assessment.pk),
         )

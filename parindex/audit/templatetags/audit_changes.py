@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
 
 @register.filter
 def value_text(value: Any) -> str:
-    """A recorded value as plain text: nothing as "—", lists joined, yes/no in Vietnamese."""
+    """A recorded value as plain text: nothing as "—", lists joined, yes/no in words."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return gettext("có") if value else gettext("không")
     if isinstance(value, list):
         return ", ".join(value_text(item) for item in value) or "—"
     return str(value)

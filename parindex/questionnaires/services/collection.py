@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.audit.services import audit_record
@@ -47,15 +48,27 @@ def invitations_create(
     (only its hash is) and so can be shown this once only."""
     problems = []
     if not selectors.survey_units(survey).filter(pk=unit.pk).exists():
-        problems.append(Problem("unit", f"{unit} không thuộc cuộc điều tra"))
+        problems.append(
+            Problem("unit", gettext("%(unit)s không thuộc cuộc điều tra") % {"unit": unit})
+        )
     if respondent_group not in selectors.group_codes(survey):
-        problems.append(Problem("respondent_group", f"nhóm «{respondent_group}» không có"))
+        problems.append(
+            Problem(
+                "respondent_group",
+                gettext("nhóm «%(group)s» không có") % {"group": respondent_group},
+            )
+        )
     if not 1 <= count <= INVITATION_MAX:
-        problems.append(Problem("count", f"số thư mời phải từ 1 đến {INVITATION_MAX}"))
+        problems.append(
+            Problem(
+                "count",
+                gettext("số thư mời phải từ 1 đến %(most)s") % {"most": INVITATION_MAX},
+            )
+        )
     if expires_at <= timezone.now():
-        problems.append(Problem("expires_on", "ngày hết hạn phải sau hôm nay"))
+        problems.append(Problem("expires_on", gettext("ngày hết hạn phải sau hôm nay")))
     if survey.state == SurveyState.CLOSED:
-        problems.append(Problem("", "cuộc điều tra đã kết thúc thu phiếu"))
+        problems.append(Problem("", gettext("cuộc điều tra đã kết thúc thu phiếu")))
     if problems:
         raise QuestionnaireError(problems)
     tokens = [secrets.token_urlsafe(24) for _ in range(count)]
@@ -273,7 +286,7 @@ def response_enter(
     `units` being what the actor may choose). No times and no source: a typist's speed
     and desk say nothing about the respondent, so the rules that use them skip it."""
     if survey.state == SurveyState.DRAFT:
-        raise QuestionnaireError("Cuộc điều tra chưa mở: chưa nhập phiếu được.")
+        raise QuestionnaireError(gettext("Cuộc điều tra chưa mở: chưa nhập phiếu được."))
     by_code = {unit.code: unit for unit in units}
     form = selectors.survey_form(survey)
     with transaction.atomic():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
@@ -35,16 +36,21 @@ def _summary(survey: Survey, results: SurveyResults, code: str, unit_code: str) 
         f"{survey.group_label(group)} {count}" for group, count in node.n_by_group.items()
     )
     confidence = survey.confidence_percent
-    text = f"Điều tra «{survey.name}»: {node.n} phiếu hợp lệ ({groups})"
+    text = gettext("Điều tra «%(survey)s»: %(count)s phiếu hợp lệ (%(groups)s)") % {
+        "survey": survey.name,
+        "count": node.n,
+        "groups": groups,
+    }
     if node.rate is not None:
-        text += f"; tỷ lệ {format_number(node.rate)} %"
+        text += gettext("; tỷ lệ %(rate)s %%") % {"rate": format_number(node.rate)}
         if node.rate_low is not None and node.rate_high is not None:
-            text += (
-                f" (khoảng tin cậy {confidence} %: {format_number(node.rate_low)}–"
-                f"{format_number(node.rate_high)} %)"
-            )
+            text += gettext(" (khoảng tin cậy %(confidence)s %%: %(low)s–%(high)s %%)") % {
+                "confidence": confidence,
+                "low": format_number(node.rate_low),
+                "high": format_number(node.rate_high),
+            }
     if node.points is not None:
-        text += f" → {format_number(node.points)} điểm"
+        text += gettext(" → %(points)s điểm") % {"points": format_number(node.points)}
         if node.points_low is not None and node.points_high is not None:
             text += f" ({format_number(node.points_low)}–{format_number(node.points_high)})"
     return text

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.audit.services import audit_record
@@ -26,6 +28,7 @@ from parindex.surveys.errors import ResponseFileError
 from parindex.surveys.responses import (
     ENDED,
     GROUP,
+    RESPONSE_ID,
     ROW,
     SOURCE,
     STARTED,
@@ -33,6 +36,7 @@ from parindex.surveys.responses import (
     UNIT,
     UUID,
     RejectedRow,
+    ResponseImport,
     parse_responses,
     read_response_file,
 )
@@ -66,14 +70,20 @@ def responses_import(
     already imported (same SHA-256) is refused.
     """
     if survey.state == SurveyState.DRAFT:
-        raise QuestionnaireError("Cuộc điều tra chưa mở: chưa nhập phiếu được.")
+        raise QuestionnaireError(gettext("Cuộc điều tra chưa mở: chưa nhập phiếu được."))
     name = safe_name(file_name, "phieu.csv")
     digest = hashlib.sha256(content).hexdigest()
     earlier = ImportBatch.objects.filter(survey=survey, sha256=digest).first()
     if earlier is not None:
         when = timezone.localtime(earlier.imported_at).strftime("%d/%m/%Y %H:%M")
         raise QuestionnaireError(
-            [Problem(name, f"tệp này đã được nhập lúc {when} (tệp «{earlier.file_name}»)")]
+            [
+                Problem(
+                    name,
+                    gettext("tệp này đã được nhập lúc %(when)s (tệp «%(file)s»)")
+                    % {"when": when, "file": earlier.file_name},
+                )
+            ]
         )
     form = selectors.survey_form(survey)
     known = Response.objects.filter(survey=survey, channel=Channel.IMPORT).values_list(
@@ -107,8 +117,8 @@ def responses_import(
                 name,
                 int(rows[index]),
                 (
-                    f"cột «{form.unit_field}»: «{unit_codes[index]}» không phải đơn vị của cuộc"
-                    " điều tra",
+                    gettext("cột «%(column)s»: «%(code)s» không phải đơn vị của cuộc điều tra")
+                    % {"column": form.unit_field, "code": unit_codes[index]},
                 ),
             )
             for index in foreign
@@ -118,6 +128,10 @@ def responses_import(
     rejected.sort(key=lambda row: row.row)
     if rejected and not skip_rejected:
         raise ImportRejected(rejected, parsed.read)
+    # An edited submission (same KEY, new instanceID) replaces the stored response; it counts
+    # with the submissions already present.
+    edits = pc.is_in(table.column(RESPONSE_ID), value_set=_replaced(parsed))
+    replacing, table = table.filter(edits), table.filter(pc.invert(edits))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             survey=survey,
@@ -125,7 +139,7 @@ def responses_import(
             sha256=digest,
             read=parsed.read,
             imported=table.num_rows,
-            already_present=parsed.already_present,
+            already_present=parsed.already_present + replacing.num_rows,
             rejected=len(rejected),
             ignored_columns=parsed.ignored_columns,
             imported_by=actor,
@@ -133,6 +147,14 @@ def responses_import(
         Response.objects.bulk_create(
             _imported_responses(survey, form, table, batch), batch_size=500
         )
+        for edited in _imported_responses(survey, form, replacing, batch):
+            Response.objects.filter(
+                survey=survey, channel=Channel.IMPORT, submission_id=edited.submission_id
+            ).update(
+                **{field: getattr(edited, field) for field in _EDITABLE},
+                unit=edited.unit,
+                batch=batch,
+            )
         audit_record(
             actor=actor,
             action="import_responses",
@@ -143,6 +165,7 @@ def responses_import(
                 "imported": [None, table.num_rows],
                 "already_present": [None, parsed.already_present],
                 "rejected": [None, len(rejected)],
+                "replaced": [None, [r.submission_id for r in parsed.replacements]],
             },
             scope=survey,
         )
@@ -151,11 +174,19 @@ def responses_import(
         batch,
         parsed.read,
         table.num_rows,
-        parsed.already_present,
+        parsed.already_present + replacing.num_rows,
         rejected,
         parsed.ignored_columns,
         parsed.missing_columns,
     )
+
+
+_EDITABLE = ("respondent_group", "answers", "form_version", "started_at", "ended_at")
+_EDITABLE += ("submitted_at", "source_hash")
+
+
+def _replaced(parsed: ResponseImport) -> pa.Array:
+    return pa.array([r.response_id for r in parsed.replacements], type=pa.string())
 
 
 def _imported_responses(

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from openpyxl.utils import get_column_letter
 
 from parindex.accounts.models import User
@@ -73,8 +74,11 @@ def check_questionnaire(
             [
                 Problem(
                     "framework",
-                    f"{period} không có nhóm đơn vị nào được đánh giá bằng «{framework.name}»:"
-                    " hãy chọn bộ tiêu chí của một nhóm trong kỳ",
+                    gettext(
+                        "%(period)s không có nhóm đơn vị nào được đánh giá bằng «%(framework)s»: "
+                        "hãy chọn bộ tiêu chí của một nhóm trong kỳ"
+                    )
+                    % {"period": period, "framework": framework.name},
                 )
             ]
         )
@@ -96,12 +100,17 @@ def check_questionnaire(
             else:
                 problems += _unknown_unit_choices(form, name, {unit.code for unit in units})
         if not form.group_weights():
-            problems.append(Problem(f"{name}!settings", "biểu mẫu không có nhóm người trả lời"))
+            problems.append(
+                Problem(f"{name}!settings", gettext("biểu mẫu không có nhóm người trả lời"))
+            )
         if problems:
             raise QuestionnaireError(problems)
         for node in engine.walk():
             if node.source == "survey" and node.is_leaf and node.code not in form.nodes:
-                warnings.append(f"Tiêu chí điều tra {node.code} chưa có câu hỏi nào gắn vào.")
+                warnings.append(
+                    gettext("Tiêu chí điều tra %(code)s chưa có câu hỏi nào gắn vào.")
+                    % {"code": node.code}
+                )
         if replace_unit_choices and unit_question is not None and unit_question.is_select_one:
             write_xlsform(form, path)
             content = path.read_bytes()
@@ -120,8 +129,11 @@ def _unknown_unit_choices(form: SurveyForm, name: str, codes: set[str]) -> list[
     return [
         Problem(
             f"{name}!choices!{letter}{choice.row}",
-            f"mã đơn vị «{choice.name}» không thuộc các đơn vị được đánh giá bằng bộ tiêu chí"
-            f" này trong kỳ (ví dụ: {known}); hoặc chọn «thay danh sách đơn vị»",
+            gettext(
+                "mã đơn vị «%(code)s» không thuộc các đơn vị được đánh giá bằng bộ tiêu chí này "
+                "trong kỳ (ví dụ: %(known)s); hoặc chọn «thay danh sách đơn vị»"
+            )
+            % {"code": choice.name, "known": known},
         )
         for choice in form.choices.get(question.list_name, ())
         if choice.name not in codes
@@ -166,7 +178,7 @@ def survey_create(
 ) -> tuple[Survey, tuple[str, ...]]:
     """A new survey (draft) with its questionnaire; returns it and the warnings."""
     if not name.strip():
-        raise QuestionnaireError([Problem("name", "cần tên cuộc điều tra")])
+        raise QuestionnaireError([Problem("name", gettext("cần tên cuộc điều tra"))])
     checked = check_questionnaire(
         period=period,
         framework=framework,
@@ -208,8 +220,14 @@ def survey_replace_form(
     count = Response.objects.filter(survey=survey).count()
     if count:
         raise QuestionnaireError(
-            f"Cuộc điều tra đã có {count} phiếu trả lời: không thay được biểu mẫu."
-            " Hãy tạo cuộc điều tra mới cho biểu mẫu mới."
+            ngettext(
+                "Cuộc điều tra đã có %(count)s phiếu trả lời: không thay được biểu mẫu. Hãy tạo "
+                "cuộc điều tra mới cho biểu mẫu mới.",
+                "Cuộc điều tra đã có %(count)s phiếu trả lời: không thay được biểu mẫu. Hãy tạo "
+                "cuộc điều tra mới cho biểu mẫu mới.",
+                count,
+            )
+            % {"count": count}
         )
     checked = check_questionnaire(
         period=survey.period,
@@ -275,9 +293,12 @@ def survey_transition(*, actor: User, survey: Survey, state: str) -> Survey:
     old = SurveyState(survey.state)
     new = SurveyState(state)
     if (old, new) not in _TRANSITIONS:
-        raise QuestionnaireError(f"Không chuyển được từ «{old.label}» sang «{new.label}».")
+        raise QuestionnaireError(
+            gettext("Không chuyển được từ «%(old)s» sang «%(new)s».")
+            % {"old": old.label, "new": new.label}
+        )
     if new == SurveyState.OPEN and not selectors.survey_form(survey).answer_questions:
-        raise QuestionnaireError("Biểu mẫu chưa có câu hỏi nào.")
+        raise QuestionnaireError(gettext("Biểu mẫu chưa có câu hỏi nào."))
     survey.state = new
     survey.save(update_fields=["state"])
     audit_record(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.audit.services import audit_record
@@ -73,9 +74,14 @@ def response_decide(*, actor: User, response: Response, action: str, reason: str
         raise QuestionnaireError(getattr(error, "problems", str(error))) from None
     was_excluded = response.excluded
     if action == ReviewAction.EXCLUDE and was_excluded:
-        raise QuestionnaireError(f"Phiếu {response.pk} đang bị loại rồi.")
+        raise QuestionnaireError(
+            gettext("Phiếu %(number)s đang bị loại rồi.") % {"number": response.pk}
+        )
     if action == ReviewAction.REINSTATE and not was_excluded:
-        raise QuestionnaireError(f"Phiếu {response.pk} đang được tính, không cần khôi phục.")
+        raise QuestionnaireError(
+            gettext("Phiếu %(number)s đang được tính, không cần khôi phục.")
+            % {"number": response.pk}
+        )
     review = ResponseReview.objects.create(
         response=response, action=action, reason=reason.strip(), actor=actor, actor_name=str(actor)
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.audit.services import audit_record
@@ -42,11 +43,16 @@ def targets_save(*, actor: User, survey: Survey, rows: Iterable[TargetRow]) -> i
     for row in rows:
         where = f"{row.unit.code}/{row.group}"
         if row.unit.pk not in allowed:
-            problems.append(Problem(where, "đơn vị không thuộc cuộc điều tra"))
+            problems.append(Problem(where, gettext("đơn vị không thuộc cuộc điều tra")))
         if row.group not in groups:
-            problems.append(Problem(where, f"nhóm «{row.group}» không có trong biểu mẫu"))
+            problems.append(
+                Problem(
+                    where,
+                    gettext("nhóm «%(group)s» không có trong biểu mẫu") % {"group": row.group},
+                )
+            )
         if row.target is not None and row.target < 0:
-            problems.append(Problem(where, "chỉ tiêu không được âm"))
+            problems.append(Problem(where, gettext("chỉ tiêu không được âm")))
     if problems:
         raise QuestionnaireError(problems)
     changed = 0
@@ -102,14 +108,20 @@ def targets_import_csv(*, actor: User, survey: Survey, file_name: str, content: 
         unit = units.get(target.unit)
         if unit is None:
             problems.append(
-                Problem(where, f"cột «unit»: «{target.unit}» không thuộc cuộc điều tra")
+                Problem(
+                    where,
+                    gettext("cột «unit»: «%(code)s» không thuộc cuộc điều tra")
+                    % {"code": target.unit},
+                )
             )
         if target.group not in groups:
             problems.append(
                 Problem(
                     where,
-                    f"cột «respondent_group»: «{target.group}» không có trong biểu mẫu"
-                    f" ({', '.join(sorted(groups))})",
+                    gettext(
+                        "cột «respondent_group»: «%(group)s» không có trong biểu mẫu (%(groups)s)"
+                    )
+                    % {"group": target.group, "groups": ", ".join(sorted(groups))},
                 )
             )
         if unit is not None:

@@ -6,17 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from parindex.engine import format_number, format_percent, round_half_up
 
 register = template.Library()
 
 FLAG_LABELS = {
-    "small_sample": "ít phiếu",
-    "class_uncertain": "chưa chắc xếp loại",
-    "rank_overlap": "thứ hạng chưa tách bạch",
-    "missing_node": "thiếu tiêu chí",
-    "missing_group": "thiếu nhóm",
+    "small_sample": _("ít phiếu"),
+    "class_uncertain": _("chưa chắc xếp loại"),
+    "rank_overlap": _("thứ hạng chưa tách bạch"),
+    "missing_node": _("thiếu tiêu chí"),
+    "missing_group": _("thiếu nhóm"),
 }
 
 
@@ -62,4 +63,4 @@ def interval(low: Any, high: Any, places: Any = 2, unit: str = "") -> str:
 
 @register.filter
 def flag_label(code: str) -> str:
-    return FLAG_LABELS.get(code, code)
+    return str(FLAG_LABELS.get(code, code))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from parindex.engine import ClassBand, format_number
 from parindex.engine.numbers import ZERO
@@ -25,14 +26,24 @@ def class_band_texts(bands: Sequence[ClassBand]) -> list[str]:
     upper: Decimal | None = None
     for band in ordered:
         if band.min_percent > 0 and upper is None:
-            texts.append(f"{band.label}: từ {format_number(band.min_percent)} %")
+            texts.append(
+                gettext("%(class)s: từ %(low)s %%")
+                % {"class": band.label, "low": format_number(band.min_percent)}
+            )
         elif band.min_percent > 0:
             texts.append(
-                f"{band.label}: từ {format_number(band.min_percent)} % "
-                f"đến dưới {format_number(upper or ZERO)} %"
+                gettext("%(class)s: từ %(low)s %% đến dưới %(high)s %%")
+                % {
+                    "class": band.label,
+                    "low": format_number(band.min_percent),
+                    "high": format_number(upper or ZERO),
+                }
             )
         elif upper is not None:
-            texts.append(f"{band.label}: dưới {format_number(upper)} %")
+            texts.append(
+                gettext("%(class)s: dưới %(high)s %%")
+                % {"class": band.label, "high": format_number(upper)}
+            )
         else:
             texts.append(band.label)
         upper = band.min_percent

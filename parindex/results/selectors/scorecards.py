@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from parindex.assessments.models import AdjustmentReason, NodeEntry
 from parindex.engine import (
     Comparison,
@@ -182,9 +184,9 @@ def area_comparison(
         old_nodes = [old_result.nodes.get(old) for old in old_codes]
         reason = ""
         if not old_codes:
-            reason = "không có lĩnh vực tương ứng năm trước"
+            reason = gettext("không có lĩnh vực tương ứng năm trước")
         elif any(old is None for old in old_nodes):
-            reason = "kết quả công bố năm trước không có điểm lĩnh vực này"
+            reason = gettext("kết quả công bố năm trước không có điểm lĩnh vực này")
         old_points = old_max = old_percent = None
         old_rank = None
         if not reason:

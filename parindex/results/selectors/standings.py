@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 
 from parindex.assessments.models import Assessment, EvidenceLink, NodeEntry
 from parindex.assessments.selectors import APPRAISED, GroupResults, engine_for_group, group_results
@@ -176,7 +177,7 @@ def _frozen_ranking(framework: Framework, rows: Sequence[PublishedResult]) -> Gr
             points = Decimal(str(item["points"]))
             maximum = Decimal(str(item.get("max_points") or framework.nodes[area_code].max_points))
             nodes[area_code] = NodeResult(
-                area_code, maximum, points, ZERO, ZERO, points, "Điểm đã công bố", True
+                area_code, maximum, points, ZERO, ZERO, points, gettext("Điểm đã công bố"), True
             )
             if item.get("rank") is not None:
                 area_ranks[area_code][code] = int(item["rank"])

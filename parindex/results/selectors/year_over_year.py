@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from parindex.engine import UnitResult
 from parindex.periods.models import AssessmentPeriod
 from parindex.results.selectors.standings import Standing, group_standing, period_groups
@@ -65,25 +67,28 @@ class PreviousYear:
 
     @property
     def note(self) -> str:
-        """One Vietnamese sentence saying what the comparison is based on ("" for the unit
-        itself)."""
+        """One sentence, in the page's language, saying what the comparison is based on ("" for
+        the unit itself)."""
         if self.basis == SAME:
             return ""
         if self.basis == PRIMARY and self.figure is not None:
-            others = len(self.predecessors) - 1
-            extra = f"; hình thành từ {others + 1} đơn vị" if others > 0 else ""
-            return f"So với {self.figure.unit.name} (đơn vị kế thừa chính{extra})."
+            name = self.figure.unit.name
+            if len(self.predecessors) > 1:
+                return gettext(
+                    "So với %(name)s (đơn vị kế thừa chính; hình thành từ %(count)s đơn vị)."
+                ) % {"name": name, "count": len(self.predecessors)}
+            return gettext("So với %(name)s (đơn vị kế thừa chính).") % {"name": name}
         if self.basis == SOLE and self.figure is not None:
-            return f"So với {self.figure.unit.name} (đơn vị tiền thân)."
+            return gettext("So với %(name)s (đơn vị tiền thân).") % {"name": self.figure.unit.name}
         if self.basis == SEVERAL:
             names = ", ".join(link.predecessor.name for link, _figure in self.predecessors)
-            return (
-                f"Hình thành từ {len(self.predecessors)} đơn vị ({names}), không có đơn vị kế "
-                f"thừa chính: không so sánh trực tiếp với năm {self.year}."
-            )
+            return gettext(
+                "Hình thành từ %(count)s đơn vị (%(names)s), không có đơn vị kế thừa chính: "
+                "không so sánh trực tiếp với năm %(year)s."
+            ) % {"count": len(self.predecessors), "names": names, "year": self.year}
         if self.basis == HIDDEN:
-            return f"Kết quả năm {self.year} chưa công bố."
-        return f"Không có kết quả năm {self.year}."
+            return gettext("Kết quả năm %(year)s chưa công bố.") % {"year": self.year}
+        return gettext("Không có kết quả năm %(year)s.") % {"year": self.year}
 
     def index_change(self, index: Decimal) -> Decimal | None:
         """This year's `index` minus last year's; None without a comparison."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext, ngettext
 
 from parindex.engine import format_number, format_percent, format_signed
 
@@ -55,10 +56,10 @@ def places_moved(value: int | None) -> str:
     if value is None:
         return "—"
     if value > 0:
-        return f"↑ {value} bậc"
+        return ngettext("↑ %(places)s bậc", "↑ %(places)s bậc", value) % {"places": value}
     if value < 0:
-        return f"↓ {-value} bậc"
-    return "giữ hạng"
+        return ngettext("↓ %(places)s bậc", "↓ %(places)s bậc", -value) % {"places": -value}
+    return gettext("giữ hạng")
 
 
 @register.filter

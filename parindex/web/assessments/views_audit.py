@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -69,18 +70,21 @@ def history_export(request: AuthedRequest, pk: int) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "nhat-ky"
-    title = f"Nhật ký thay đổi — {assessment.unit.name} — {assessment.period.name}"
+    title = gettext("Nhật ký thay đổi — %(unit)s — %(period)s") % {
+        "unit": assessment.unit.name,
+        "period": assessment.period.name,
+    }
     if node is not None:
-        title += f" — mục {node.code}"
+        title += " — " + gettext("mục %(code)s") % {"code": node.code}
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=12)
     header = [
-        "Thời điểm",
-        "Người thực hiện",
-        "Hành động",
-        "Đối tượng",
-        "Thay đổi (cũ → mới)",
-        "Lý do",
+        gettext("Thời điểm"),
+        gettext("Người thực hiện"),
+        gettext("Hành động"),
+        gettext("Đối tượng"),
+        gettext("Thay đổi (cũ → mới)"),
+        gettext("Lý do"),
     ]
     sheet.append(header)
     for cell in sheet[2]:
@@ -89,7 +93,7 @@ def history_export(request: AuthedRequest, pk: int) -> HttpResponse:
         sheet.append(
             [
                 timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-                event.actor_name,
+                event.actor_label,
                 str(ACTION_LABELS.get(event.action, event.action)),
                 event.object_repr,
                 "\n".join(describe_changes(event.changes, short=False)),

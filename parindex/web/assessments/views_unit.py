@@ -59,9 +59,11 @@ from parindex.policy import (
     evidence_for,
     explanation_edit_state,
     is_member,
+    may_draft_self_report,
     self_edit_state,
     state_actions,
 )
+from parindex.tasks.selectors import linked_tasks, tasks_by_node
 from parindex.web.assessments.views_common import CONFLICT, INVALID, done, leaf_or_404, self_url
 from parindex.web.http import AuthedRequest
 
@@ -127,6 +129,7 @@ def _self_context(request: AuthedRequest, assessment: Assessment, sheet: Sheet) 
             row.form = _self_form(row, editable)
     entries = entries_of(assessment)
     progress = self_progress(sheet.framework, entries)
+    node_tasks = tasks_by_node(assessment)
     return {
         "assessment": assessment,
         "sheet": sheet,
@@ -140,6 +143,10 @@ def _self_context(request: AuthedRequest, assessment: Assessment, sheet: Sheet) 
         "is_member": is_member(request.user, assessment),
         "open_request": open_explanation(assessment),
         "state_label": workflow.STATE_LABELS[workflow.State(assessment.state)],
+        # Tasks assigned on these criteria (this year's, and last year's through the mapping).
+        "node_tasks": node_tasks,
+        "linked_tasks": linked_tasks(node_tasks),
+        "may_draft_report": may_draft_self_report(request.user, assessment),
     }
 
 

@@ -1,5 +1,5 @@
 """The audit trail and the login log, for administrators; the trail exports to Excel as a
-background job (`parindex.web.audit.jobs`)."""
+background job (`parindex.audit.jobs`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from parindex.audit.exports import AUDIT_EXCEL_JOB, filtered_events
 from parindex.audit.models import AuditEvent
 from parindex.jobs.runner import submit
 from parindex.policy import require
-from parindex.web.audit import jobs  # noqa: F401 - registers the export job
 from parindex.web.http import AuthedRequest
 
 
@@ -38,7 +38,11 @@ def event_export(request: AuthedRequest) -> HttpResponse:
     """Start the export of the trail (of one type of object, if filtered) and show its job."""
     require(request.user, "audit.view")
     object_type = request.POST.get("type", "")
-    title = "Xuất nhật ký thay đổi (Excel)" + (f": {object_type}" if object_type else "")
+    title = (
+        gettext("Xuất nhật ký thay đổi (Excel): %(type)s") % {"type": object_type}
+        if object_type
+        else gettext("Xuất nhật ký thay đổi (Excel)")
+    )
     task = submit(
         kind=AUDIT_EXCEL_JOB, title=title, params={"type": object_type}, user=request.user
     )

@@ -23,6 +23,8 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.models import NodeEntry
@@ -37,6 +39,7 @@ from parindex.dossiers.forms import (
     FeedUploadForm,
     RangeForm,
 )
+from parindex.dossiers.labels import servicedata_text
 from parindex.dossiers.sources import store_root
 from parindex.jobs.models import Job, JobState
 from parindex.periods.models import AssessmentPeriod
@@ -54,7 +57,7 @@ from parindex.servicedata.indicators import COUNT_LABELS, RATES_BY_NAME
 from parindex.units.models import Unit
 from parindex.web.http import AuthedRequest
 
-KEY_HEADINGS = {"unit": "Đơn vị", "group": "Nhóm đơn vị", "province": "Phạm vi"}
+KEY_HEADINGS = {"unit": _("Đơn vị"), "group": _("Nhóm đơn vị"), "province": _("Phạm vi")}
 
 
 def _range_text(start: date, end: date) -> str:
@@ -171,6 +174,7 @@ def drilldown(request: AuthedRequest) -> HttpResponse:
             "range_text": _range_text(start, end),
             "unit_links": _unit_links(units),
             "query": request.GET.urlencode(),
+            "can_assign": can(request.user, "tasks.manage"),
         },
     )
 
@@ -398,8 +402,12 @@ def provenance(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
             "entry": entry,
             "snapshot": snapshot,
             "other_source": stored if snapshot is None else None,
-            "numerator_label": COUNT_LABELS.get(rate.numerator, "Tử số") if rate else "Tử số",
-            "denominator_label": COUNT_LABELS.get(rate.denominator, "Mẫu số") if rate else "Mẫu số",
+            "numerator_label": servicedata_text(COUNT_LABELS[rate.numerator])
+            if rate and rate.numerator in COUNT_LABELS
+            else gettext("Tử số"),
+            "denominator_label": servicedata_text(COUNT_LABELS[rate.denominator])
+            if rate and rate.denominator in COUNT_LABELS
+            else gettext("Mẫu số"),
             "events": events,
             "back": back,
         },

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -214,7 +215,9 @@ def _whole(text: str, where: str, problems: list[Problem]) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        problems.append(Problem(where, f"«{text}» phải là số nguyên không âm"))
+        problems.append(
+            Problem(where, gettext("«%(text)s» phải là số nguyên không âm") % {"text": text})
+        )
         return None
     return int(text)
 

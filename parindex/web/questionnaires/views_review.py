@@ -19,7 +19,6 @@ from parindex.questionnaires.errors import QuestionnaireError
 from parindex.questionnaires.forms import DecisionForm
 from parindex.questionnaires.models import Response, Survey
 from parindex.questionnaires.services import review as review_services
-from parindex.surveys.integrity import RULE_TITLES
 from parindex.web.http import AuthedRequest
 from parindex.web.questionnaires.views_common import survey_context
 
@@ -40,7 +39,9 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
     unit_text = request.GET.get("unit", "")
     filters = selectors.ReviewFilters(
-        rule=request.GET.get("rule", "") if request.GET.get("rule") in RULE_TITLES else "",
+        rule=request.GET.get("rule", "")
+        if request.GET.get("rule") in selectors.RULE_TITLES
+        else "",
         unit=int(unit_text) if unit_text.isdigit() else None,
         status=request.GET.get("status", ""),
     )
@@ -62,9 +63,11 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             page=page,
             filters=filters,
             query=query.urlencode(),
-            rules=[(code, title, counts.get(code, 0)) for code, title in RULE_TITLES.items()],
+            rules=[
+                (code, title, counts.get(code, 0)) for code, title in selectors.RULE_TITLES.items()
+            ],
             units=selectors.survey_units(survey),
-            rule_titles=RULE_TITLES,
+            rule_titles=selectors.RULE_TITLES,
             unchecked=selectors.unchecked_count(survey),
         ),
     )
@@ -113,7 +116,7 @@ def response_detail(request: AuthedRequest, pk: int, response_pk: int) -> HttpRe
             reviews=response.reviews.all(),
             decision=DecisionForm(initial={"action": action}),
             action=action,
-            rule_titles=RULE_TITLES,
+            rule_titles=selectors.RULE_TITLES,
         ),
     )
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from parindex.common.svg import data_uri
@@ -72,10 +73,13 @@ def index(request: AuthedRequest) -> HttpResponse:
             if code and chosen.code != code:
                 messages.info(
                     request,
-                    f"Năm {year} không có nhóm «{code}»; đang xem nhóm {chosen.name}.",
+                    gettext("Năm %(year)s không có nhóm «%(code)s»; đang xem nhóm %(group)s.")
+                    % {"year": year, "code": code, "group": chosen.name},
                 )
             return redirect("results:group", pk=chosen.pk)
-        messages.warning(request, f"Không có kết quả năm {year} mà bạn được xem.")
+        messages.warning(
+            request, gettext("Không có kết quả năm %(year)s mà bạn được xem.") % {"year": year}
+        )
     # The unit's own published results, and its predecessors' (a merged commune's 2024).
     unit = getattr(request.user, "unit", None)
     own = unit_result_history(unit) if unit is not None else []
@@ -91,10 +95,12 @@ def _cached_body(key: str | None, build: Callable[[], str | None]) -> str | None
 
     A ranking of 150 units takes ~100 ms to render and a scorecard about as much, for
     figures that change a few times a year once published; `key` comes from
-    `selectors.page_version`, which changes whenever anything shown changes.
+    `selectors.page_version`, which changes whenever anything shown changes, and the key holds
+    the page's language (the body's words and its chart's labels are in it).
     """
     if key is None:
         return build()
+    key = f"{key}:{get_language()}"
     body = cache.get(key)
     if body is None:
         body = build()
@@ -207,7 +213,7 @@ def _start(request: AuthedRequest, pk: int, kind: str, title: str) -> HttpRespon
     period = result_period_for(request.user, pk)
     job = submit(
         kind=kind,
-        title=f"{title} năm {period.year}",
+        title=title % {"year": period.year},
         params={"period": period.pk, "show_previous": may_view_previous_year(request.user, period)},
         user=request.user,
     )
@@ -217,10 +223,15 @@ def _start(request: AuthedRequest, pk: int, kind: str, title: str) -> HttpRespon
 @login_required
 @require_POST
 def export_excel(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _start(request, pk, EXCEL_JOB, "Bảng kết quả Chỉ số CCHC (Excel)")
+    return _start(request, pk, EXCEL_JOB, gettext("Bảng kết quả Chỉ số CCHC (Excel) năm %(year)s"))
 
 
 @login_required
 @require_POST
 def export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _start(request, pk, PROVINCE_PDF_JOB, "Báo cáo kết quả Chỉ số CCHC toàn tỉnh (PDF theo nhóm, tệp ZIP)")
+    return _start(
+        request,
+        pk,
+        PROVINCE_PDF_JOB,
+        gettext("Báo cáo kết quả Chỉ số CCHC toàn tỉnh (PDF theo nhóm, tệp ZIP) năm %(year)s"),
+    )

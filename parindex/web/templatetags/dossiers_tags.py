@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parindex.dossiers import labels
 from parindex.engine import format_number
 from parindex.policy import can
+from parindex.servicedata import Period
 
 register = template.Library()
 
@@ -73,3 +75,25 @@ def when(value: Any) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{moment:%d/%m/%Y %H:%M}"
+
+
+@register.filter
+def servicedata_text(text: Any) -> str:
+    """A count's or rate's name in the page's language (`parindex.dossiers.labels`)."""
+    return labels.servicedata_text(text)
+
+
+@register.filter
+def period_label(period: Any) -> str:
+    """A period ("Tháng 03/2025") in the page's language: a `Period`, or a snapshot's JSON."""
+    if isinstance(period, dict):
+        return labels.snapshot_period_label(period)
+    if isinstance(period, Period):
+        return labels.period_label(period)
+    return str(period)
+
+
+@register.filter
+def drill_text(item: Any) -> str:
+    """A drill-down item as a sentence in the page's language (`parindex.dossiers.labels`)."""
+    return labels.drill_text(item)
