@@ -25,6 +25,7 @@ from parindex.national import (
     render_xlsx,
     table_text,
 )
+from parindex.national.narrative import NarrativeError, load_templates, national_narrative
 from parindex.planning import PlanningError, national_plan, plan_text, print_plan, render_plan_json
 
 # Bad input (unreadable file, unknown unit or year, missing --output) exits with 2,
@@ -130,6 +131,51 @@ def report(
         atomic.write_bytes(output, table_text(analysis).encode("utf-8"))
     if output is not None:
         typer.echo(f"Đã ghi {output}", err=True)
+
+
+@app.command("narrative")
+def narrative(
+    year: Annotated[int, typer.Option("--year", help="Năm của kết quả cần phân tích.")],
+    unit: Annotated[str, typer.Option("--unit", help="Tên tỉnh, thành phố, ví dụ «Bắc Kạn».")],
+    results: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--results",
+            "-r",
+            help="Tệp kết quả dạng dài (CSV hoặc XLSX); có thể nêu nhiều tệp.",
+            show_default=False,
+        ),
+    ] = None,
+    more_results: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Các tệp kết quả tiếp theo.", show_default=False, metavar="FILE"),
+    ] = None,
+    compare_to: Annotated[
+        int | None, typer.Option("--compare-to", help="Năm so sánh, ví dụ 2021.")
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Thư mục mẫu câu của tỉnh (narrative/national.txt), thay mẫu có sẵn.",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Văn bản phân tích vị trí của tỉnh (mọi số liệu lấy từ dữ liệu, câu chữ theo mẫu)."""
+    files = [*(results or []), *(more_results or [])]
+    if not files:
+        raise _fail("cần ít nhất một tệp kết quả: --results TỆP [TỆP …]")
+    try:
+        analysis = national_report(read_results(files), year, unit, compare_to)
+        text = national_narrative(
+            analysis, load_templates("national", [templates] if templates else [])
+        )
+    except ResultsImportError as error:
+        raise _fail(_problems_text(error)) from None
+    except (NationalReportError, NarrativeError) as error:
+        raise _fail(str(error)) from None
+    typer.echo(text)
 
 
 @app.command("plan")

@@ -37,8 +37,10 @@ from parindex.demo.inputs import generated_inputs
 from parindex.dossiers.demo import load_demo_dossiers
 from parindex.engine import Framework as EngineFramework
 from parindex.frameworks import load_framework
+from parindex.nationaldata.demo import load_demo_national
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
 from parindex.questionnaires.demo import load_demo_survey
+from parindex.tasks.demo import load_demo_tasks
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "frameworks"
@@ -150,6 +152,10 @@ class DemoLoader:
             load_demo_survey(self.log)
         # The dossier store writes files, which a rolled-back transaction could not undo.
         load_demo_dossiers(self.log)
+        # Tasks from the 2024 conclusions and the example national table (docs/documents.md).
+        with transaction.atomic():
+            load_demo_tasks(self.log)
+            load_demo_national(self.log)
         self.log(
             f"Demo province loaded: {len(departments)} departments, {len(new_communes)} communes/wards, "
             f"{len(old_communes)} former communes, {len(old_districts)} former districts."

@@ -74,7 +74,11 @@ INSTALLED_APPS = [
     # Django's tasks API (backport) and its database backend: the queue of background jobs.
     "django_tasks",
     "django_tasks_db",
+    # django-ninja (the REST API): listed so that its docs page uses its own Swagger UI files
+    # (served from here), not a CDN.
+    "ninja",
     "parindex.accounts",
+    "parindex.apitokens",
     "parindex.audit",
     "parindex.units",
     "parindex.criteria",
@@ -83,6 +87,9 @@ INSTALLED_APPS = [
     "parindex.results",
     "parindex.questionnaires",
     "parindex.dossiers",
+    "parindex.nationaldata",
+    "parindex.tasks",
+    "parindex.documents",
     "parindex.jobs",
     "parindex.demo",
     "parindex.operations",
@@ -256,12 +263,31 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PARINDEX_JOB_RUNNER]}}
 PARINDEX_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PARINDEX_JOB_HEARTBEAT_SECONDS", "10"))
 PARINDEX_JOB_STALE_SECONDS = float(os.environ.get("PARINDEX_JOB_STALE_SECONDS", "60"))
 
+# The REST API (/api/v1/, docs/api.md): requests per minute per token (a token may set its
+# own), and the largest dossier batch imported inside the request (a larger one is a job).
+PARINDEX_API_RATE_LIMIT = int(os.environ.get("PARINDEX_API_RATE_LIMIT", "600"))
+PARINDEX_API_PUSH_SYNC_LIMIT = int(os.environ.get("PARINDEX_API_PUSH_SYNC_LIMIT", "5000"))
+PARINDEX_API_PUSH_MAX_MB = int(os.environ.get("PARINDEX_API_PUSH_MAX_MB", "200"))
+
 # Evidence uploads: allowed types (checked from the content) and the size limit per file.
 PARINDEX_EVIDENCE_TYPES = tuple(
     os.environ.get("PARINDEX_EVIDENCE_TYPES", "pdf,docx,xlsx,jpg,jpeg,png").split(",")
 )
 PARINDEX_EVIDENCE_MAX_BYTES = int(os.environ.get("PARINDEX_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Documents and tasks (docs/documents.md). PARINDEX_TEMPLATES_DIR: the province's own template
+# files (docx/<kind>.docx, narrative/<name>.txt), each overriding the shipped one of that name.
+PARINDEX_TEMPLATES_DIR = os.environ.get("PARINDEX_TEMPLATES_DIR", "")
+# Tasks due within this many days are reminded (once per deadline) by `manage.py tasks_daily`.
+PARINDEX_TASK_REMINDER_DAYS = int(os.environ.get("PARINDEX_TASK_REMINDER_DAYS", "7"))
+# The province whose national position /national/ analyses, as the Ministry's table spells it,
+# and its socio-economic region (for the published regional averages). The demo analyses
+# Bắc Kạn on the shipped example table.
+PARINDEX_PROVINCE_NAME = os.environ.get("PARINDEX_PROVINCE_NAME", "Bắc Kạn" if DEMO_MODE else "")
+PARINDEX_PROVINCE_REGION = os.environ.get(
+    "PARINDEX_PROVINCE_REGION", "Trung du miền núi phía Bắc" if DEMO_MODE else ""
+)
 
 EMAIL_BACKEND = os.environ.get(
     "PARINDEX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

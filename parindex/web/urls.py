@@ -33,5 +33,11 @@ urlpatterns = [
     path("surveys/", include("parindex.web.questionnaires.urls")),
     path("s/", include("parindex.web.questionnaires.public_urls")),
     path("dossiers/", include("parindex.web.dossiers.urls")),
+    path("tasks/", include("parindex.web.tasks.urls")),
+    path("documents/", include("parindex.web.documents.urls")),
+    path("national/", include("parindex.web.national.urls")),
+    path("account/tokens/", include("parindex.web.apitokens.urls")),
+    # The REST API, a sibling adapter: included by name, never imported (docs/api.md).
+    path("api/v1/", include("parindex.api.urls")),
     path("admin/", admin.site.urls),
 ]
