@@ -1,0 +1,10 @@
+from django.urls import path
+
+from parindex.web.apitokens import views
+
+app_name = "apitokens"
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("<int:pk>/", views.token_detail, name="detail"),
+    path("<int:pk>/revoke/", views.token_revoke, name="revoke"),
+]
