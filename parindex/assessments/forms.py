@@ -12,10 +12,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments import workflow
-from parindex.assessments.models import AdjustmentReason, EvidenceDocument
+from parindex.assessments.models import AdjustmentReason, EvidenceDocument, Submission
+from parindex.assessments.queue_selectors import STATE_FILTERS, QueueFilters
 from parindex.assessments.services.transitions import PLAIN_ACTIONS
 from parindex.criteria.labels import engine_text
 from parindex.engine import InputField, Node, to_decimal
+from parindex.formfields import DateField, DateTimeField, MultipleFileInput
 
 VALUE_PREFIX = "v_"
 
@@ -161,10 +163,6 @@ class AppraisalForm(ValuesForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultipleFileField(forms.Field):
     """Several files from one input. The files are checked by `evidence.check_upload` (type
     from the content, size, name) in the service, so that every refusal has one wording."""
@@ -203,15 +201,10 @@ class EvidenceLinkForm(forms.Form):
         document.queryset = documents
 
 
-class DateTimeInput(forms.DateTimeInput):
-    def __init__(self) -> None:
-        super().__init__(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
-
-
 class ExplanationRequestForm(forms.Form):
     """Questions per node (an empty question leaves the node out) and a deadline."""
 
-    deadline = forms.DateTimeField(label=_("Hạn giải trình"), widget=DateTimeInput())
+    deadline = DateTimeField(label=_("Hạn giải trình"))
     message = forms.CharField(
         label=_("Nội dung chung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -256,10 +249,7 @@ class PublishForm(forms.Form):
         max_length=80,
         widget=forms.TextInput(attrs={"placeholder": _("vd. 123/QĐ-UBND")}),
     )
-    decision_date = forms.DateField(
-        label=_("Ngày quyết định"),
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    decision_date = DateField(label=_("Ngày quyết định"))
 
 
 class AmendmentForm(ValuesForm):
@@ -267,3 +257,90 @@ class AmendmentForm(ValuesForm):
         label=_("Lý do điều chỉnh (ghi rõ văn bản căn cứ)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DateInput(forms.DateInput):
+    def __init__(self) -> None:
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date"})
+
+
+class QueueFilterForm(forms.Form):
+    """The filters of the appraisal queue, the council's list and the publication page (GET)."""
+
+    q = forms.CharField(
+        label=_("Tên đơn vị"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("vd. ha giang"), "class": "wide"}),
+    )
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    submission = forms.ChoiceField(
+        label=_("Gửi tự đánh giá"),
+        required=False,
+        choices=[("", _("— tất cả —")), *Submission.choices],
+    )
+    appraiser = forms.TypedChoiceField(
+        label=_("Thẩm định viên"), required=False, coerce=int, empty_value=None
+    )
+    submitted_from = forms.DateField(label=_("Gửi từ ngày"), required=False, widget=DateInput())
+    submitted_to = forms.DateField(label=_("đến ngày"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, appraisers: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        state = self.fields["state"]
+        assert isinstance(state, forms.ChoiceField)
+        state.choices = [("", _("— tất cả —")), *STATE_FILTERS]
+        appraiser = self.fields["appraiser"]
+        assert isinstance(appraiser, forms.TypedChoiceField)
+        appraiser.choices = [("", _("— tất cả —"))] + [
+            (user.pk, str(user)) for user in (appraisers or [])
+        ]
+
+    def filters(self) -> QueueFilters:
+        """The valid filters (an invalid box filters nothing; its error is shown)."""
+        if not self.is_bound:
+            return QueueFilters()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return QueueFilters(
+            state=data.get("state") or "",
+            submission=data.get("submission") or "",
+            q=data.get("q") or "",
+            appraiser=data.get("appraiser"),
+            submitted_from=data.get("submitted_from"),
+            submitted_to=data.get("submitted_to"),
+        )
+
+
+# What the appraiser may do to many units at once, each through its own service.
+BULK_ACTIONS: dict[str, Any] = {
+    "start_appraisal": _("Bắt đầu thẩm định"),
+    "take_unsubmitted": _("Thẩm định đơn vị không gửi tự đánh giá (đã hết hạn)"),
+    "finalise": _("Kết thúc thẩm định"),
+    "remind": _("Nhắc đơn vị (thông báo và thư điện tử)"),
+}
+
+
+class BulkActionForm(forms.Form):
+    """The queue's bulk form: an action, the units ticked (or every unit shown) of a period."""
+
+    action = forms.ChoiceField(label=_("Thao tác"), choices=list(BULK_ACTIONS.items()))
+    scope = forms.ChoiceField(
+        label=_("Áp dụng cho"),
+        choices=[
+            ("selected", _("các đơn vị đã chọn")),
+            ("shown", _("mọi đơn vị đang hiển thị")),
+        ],
+        initial="selected",
+        required=False,
+    )
+    period = forms.IntegerField(widget=forms.HiddenInput)
+
+    def unit_ids(self, data: Any) -> list[int]:
+        """The units to act on, in the order of the page, each once."""
+        key = "shown" if self.cleaned_data.get("scope") == "shown" else "units"
+        seen: list[int] = []
+        for raw in data.getlist(key):
+            if str(raw).isdigit() and int(raw) not in seen:
+                seen.append(int(raw))
+        return seen

@@ -20,6 +20,15 @@ from parindex.assessments.workflow import STATE_LABELS, State
 STATE_CHOICES = [(state.value, label) for state, label in STATE_LABELS.items()]
 
 
+class Submission(models.TextChoices):
+    """How the unit sent its self-assessment; blank until it did (or did not, past its
+    deadline). `late`: after the period's deadline, inside the unit's extension."""
+
+    ON_TIME = "on_time", _("Gửi đúng hạn")
+    LATE = "late", _("Gửi muộn")
+    NOT_SUBMITTED = "not_submitted", _("Không gửi")
+
+
 class Assessment(models.Model):
     period = models.ForeignKey(
         "periods.AssessmentPeriod", on_delete=models.PROTECT, related_name="assessments"
@@ -35,6 +44,18 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission = models.CharField(
+        _("gửi tự đánh giá"), max_length=20, choices=Submission.choices, blank=True
+    )
+    # The appraiser who started the appraisal (or took the unit in without its submission).
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thẩm định viên"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +80,7 @@ class AdjustmentReason(models.TextChoices):
     OUT_OF_PERIOD = "out_of_period", _("Kết quả ngoài kỳ đánh giá")
     LATE = "late", _("Thực hiện không đúng thời hạn")
     MISAPPLIED_RULE = "misapplied_rule", _("Áp dụng sai hướng dẫn chấm")
+    NOT_SUBMITTED = "not_submitted", _("Đơn vị không gửi tự đánh giá; chấm theo tài liệu có được")
     OTHER = "other", _("Lý do khác")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from parindex.assessments import workflow
-from parindex.assessments.models import Assessment, GroupApproval
+from parindex.assessments.models import Assessment, GroupApproval, Submission
 from parindex.assessments.selectors import QueueRow, queue_rows
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
 
@@ -44,7 +44,15 @@ def group_summary(group: UnitGroup) -> dict[str, Any]:
         "approved": bool(rows) and states == {workflow.State.APPROVED},
         "published": bool(rows) and states == {workflow.State.PUBLISHED},
         "approval": GroupApproval.objects.filter(group=group).select_related("approved_by").first(),
+        "not_submitted": _submissions(rows, Submission.NOT_SUBMITTED),
+        "late": _submissions(rows, Submission.LATE),
     }
+
+
+def _submissions(rows: list[QueueRow], kind: str) -> int:
+    return sum(
+        1 for row in rows if row.assessment is not None and row.assessment.submission == kind
+    )
 
 
 @dataclass(frozen=True)
@@ -100,17 +108,28 @@ class PublishedRow:
     row: PublishedResult
     assessment_pk: int | None
     amended: bool
+    submission: str = ""  # how the unit sent its self-assessment (`Submission`)
 
 
 def published_rows(period: AssessmentPeriod) -> list[PublishedRow]:
     """Every published row of the period, amended ones and their amendments alike."""
-    assessments = dict(Assessment.objects.filter(period=period).values_list("unit_id", "pk"))
+    assessments = {
+        unit_id: (pk, submission)
+        for unit_id, pk, submission in Assessment.objects.filter(period=period).values_list(
+            "unit_id", "pk", "submission"
+        )
+    }
     amended_ids = set(
         PublishedResult.objects.filter(period=period, amends__isnull=False).values_list(
             "amends_id", flat=True
         )
     )
     return [
-        PublishedRow(row, assessments.get(row.unit_id), row.pk in amended_ids)
+        PublishedRow(
+            row,
+            assessments.get(row.unit_id, (None, ""))[0],
+            row.pk in amended_ids,
+            assessments.get(row.unit_id, (None, ""))[1],
+        )
         for row in PublishedResult.objects.filter(period=period).select_related("unit", "group")
     ]

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments import workflow
 from parindex.assessments.models import (
-    AdjustmentReason,
     Assessment,
     EvidenceDocument,
     EvidenceLink,
@@ -27,7 +26,9 @@ from parindex.assessments.models import (
     ExplanationRequest,
     NodeEntry,
     Notification,
+    Submission,
 )
+from parindex.audit import labels as audit_labels
 from parindex.audit.models import AuditEvent
 from parindex.criteria.labels import engine_text
 from parindex.criteria.selectors import framework_engine
@@ -46,7 +47,12 @@ from parindex.engine import (
     to_decimal,
     unit_results,
 )
-from parindex.periods.models import DeadlineExtension, UnitGroup, self_assessment_deadline
+from parindex.periods.models import (
+    AssessmentPeriod,
+    DeadlineExtension,
+    UnitGroup,
+    self_assessment_deadline,
+)
 
 SELF = "self"
 APPRAISED = "appraised"
@@ -73,11 +79,18 @@ def entries_of(assessment: Assessment) -> QuerySet[NodeEntry]:
     return assessment.entries.annotate(evidence_count=Count("evidence_links"))
 
 
+def self_counts(assessment: Assessment) -> bool:
+    """Whether the unit's own entries count: not when it never sent them (a draft the
+    appraiser took in after the deadline scores only what the appraiser enters)."""
+    return assessment.submission != Submission.NOT_SUBMITTED
+
+
 def entry_inputs(
-    framework: Framework, entries: Iterable[NodeEntry], side: str
+    framework: Framework, entries: Iterable[NodeEntry], side: str, *, own: bool = True
 ) -> dict[str, NodeInput]:
-    """Engine inputs for one side. Survey and data nodes take the system's values on both
-    sides (they are not the unit's claim); self nodes take the unit's or the appraiser's."""
+    """Engine inputs for one side. Survey, data and system nodes take the system's values on
+    both sides (they are not the unit's claim); self nodes take the unit's or the appraiser's.
+    With `own=False` (`self_counts`) the unit's values count on neither side."""
     inputs: dict[str, NodeInput] = {}
     for entry in entries:
         node = framework.nodes.get(entry.node_code)
@@ -93,6 +106,8 @@ def entry_inputs(
         if side == APPRAISED and entry.appraised_values is not None:
             values = entry.appraised_values
             accepted = entry.explanation_accepted
+        elif not own:
+            continue
         else:
             values = entry.self_values
             accepted = (
@@ -125,7 +140,9 @@ def _has_links(entry: NodeEntry) -> bool:
 def assessment_result(assessment: Assessment, side: str = APPRAISED) -> UnitResult:
     framework = engine_for_group(assessment.group)
     return score_unit(
-        framework, assessment.unit.code, entry_inputs(framework, entries_of(assessment), side)
+        framework,
+        assessment.unit.code,
+        entry_inputs(framework, entries_of(assessment), side, own=self_counts(assessment)),
     )
 
 
@@ -142,7 +159,7 @@ def group_results(group: UnitGroup, side: str = APPRAISED) -> GroupResults:
     """Every assessment of the group scored and ranked, in a fixed number of queries."""
     framework = engine_for_group(group)
     assessments = list(
-        group.assessments.select_related("unit", "group", "period").prefetch_related(
+        group.assessments.select_related("unit", "group", "period", "appraiser").prefetch_related(
             Prefetch(
                 "entries",
                 queryset=NodeEntry.objects.annotate(evidence_count=Count("evidence_links")),
@@ -154,7 +171,9 @@ def group_results(group: UnitGroup, side: str = APPRAISED) -> GroupResults:
         score_group(
             framework,
             {
-                assessment.unit.code: entry_inputs(framework, assessment.entries.all(), side)
+                assessment.unit.code: entry_inputs(
+                    framework, assessment.entries.all(), side, own=self_counts(assessment)
+                )
                 for assessment in assessments
             },
         )
@@ -162,7 +181,9 @@ def group_results(group: UnitGroup, side: str = APPRAISED) -> GroupResults:
     self_scores = score_group(
         framework,
         {
-            assessment.unit.code: entry_inputs(framework, assessment.entries.all(), SELF)
+            assessment.unit.code: entry_inputs(
+                framework, assessment.entries.all(), SELF, own=self_counts(assessment)
+            )
             for assessment in assessments
         },
     )
@@ -311,11 +332,12 @@ def assessment_sheet(assessment: Assessment, codes: Iterable[str] | None = None)
         )
     )
     by_code = {entry.node_code: entry for entry in entries}
+    own = self_counts(assessment)
     self_result = score_unit(
-        framework, assessment.unit.code, entry_inputs(framework, entries, SELF)
+        framework, assessment.unit.code, entry_inputs(framework, entries, SELF, own=own)
     )
     appraised_result = score_unit(
-        framework, assessment.unit.code, entry_inputs(framework, entries, APPRAISED)
+        framework, assessment.unit.code, entry_inputs(framework, entries, APPRAISED, own=own)
     )
     questions: dict[str, list[ExplanationItem]] = {}
     for item in ExplanationItem.objects.filter(request__assessment=assessment).select_related(
@@ -391,12 +413,29 @@ def unit_documents(assessment: Assessment) -> QuerySet[EvidenceDocument]:
 
 def unit_deadline(assessment: Assessment) -> datetime.datetime:
     """The unit's last moment to self-assess: the period's deadline or its latest extension."""
+    return period_unit_deadline(assessment.period, assessment.unit_id)
+
+
+def period_unit_deadline(period: AssessmentPeriod, unit_id: int) -> datetime.datetime:
+    """`unit_deadline` for a unit that may have no assessment yet."""
     extension = (
-        DeadlineExtension.objects.filter(period=assessment.period, unit=assessment.unit)
+        DeadlineExtension.objects.filter(period=period, unit_id=unit_id)
         .order_by("-closes_at")
         .first()
     )
-    return self_assessment_deadline(assessment.period, extension)
+    return self_assessment_deadline(period, extension)
+
+
+def unit_deadlines(period: AssessmentPeriod) -> dict[int, datetime.datetime]:
+    """Every extended unit's deadline (by unit id), in one query; the others have the
+    period's own (`deadlines.get(unit_id, period.self_assessment_closes)`)."""
+    latest: dict[int, datetime.datetime] = {}
+    for unit_id, closes_at in DeadlineExtension.objects.filter(period=period).values_list(
+        "unit_id", "closes_at"
+    ):
+        if closes_at > latest.get(unit_id, period.self_assessment_closes):
+            latest[unit_id] = closes_at
+    return latest
 
 
 def open_explanation(assessment: Assessment) -> ExplanationRequest | None:
@@ -432,6 +471,8 @@ class QueueRow:
     index: Decimal | None
     rank: int | None
     class_label: str
+    unit_id: int = 0
+    group: UnitGroup | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -454,7 +495,9 @@ def queue_rows(group: UnitGroup) -> list[QueueRow]:
     for unit in group.units.order_by("name"):
         assessment = results.assessments.get(unit.code)
         if assessment is None or results.ranking is None:
-            rows.append(QueueRow(unit.name, unit.code, None, None, None, None, None, ""))
+            rows.append(
+                QueueRow(unit.name, unit.code, None, None, None, None, None, "", unit.pk, group)
+            )
             continue
         ranked = results.ranking.results[unit.code]
         rows.append(
@@ -467,39 +510,17 @@ def queue_rows(group: UnitGroup) -> list[QueueRow]:
                 ranked.index,
                 results.ranking.ranks[unit.code],
                 results.ranking.classes[unit.code],
+                unit.pk,
+                group,
             )
         )
     return rows
 
 
-# --- the audit trail, readable -------------------------------------------------------------
+# --- the audit trail, readable (the words: `audit_labels`, through `parindex.audit.labels`) ---
 
-FIELD_LABELS = {
-    "self_values": _("giá trị tự chấm"),
-    "self_points": _("điểm tự chấm"),
-    "self_explanation": _("diễn giải tự chấm"),
-    "note": _("ghi chú"),
-    "written_explanation": _("giải trình thay tài liệu"),
-    "appraised_values": _("giá trị thẩm định"),
-    "appraised_points": _("điểm thẩm định"),
-    "appraised_explanation": _("diễn giải thẩm định"),
-    "reason_code": _("lý do điều chỉnh"),
-    "appraiser_comment": _("nhận xét thẩm định"),
-    "explanation_accepted": _("chấp nhận giải trình"),
-    "finalised": _("đã chốt"),
-    "provenance": _("nguồn số liệu"),
-    "state": _("trạng thái"),
-    "evidence": _("tài liệu kiểm chứng"),
-    "file": _("tệp"),
-    "sha256": "SHA-256",
-    "answer": _("trả lời giải trình"),
-    "status": _("trạng thái kỳ"),
-    "decision_number": _("số quyết định"),
-    "decision_date": _("ngày quyết định"),
-    "node": _("mục"),
-    "amended_units": _("đơn vị được điều chỉnh"),
-    "approved_units": _("đơn vị được thông qua"),
-}
+# The values a rule reads, named when the node is unknown (an entry of a node no longer in the
+# framework) or a rule reads a value no box shows (a rate imported as a percent).
 VALUE_LABELS = {
     "option": _("phương án"),
     "numerator": _("tử số"),
@@ -509,64 +530,19 @@ VALUE_LABELS = {
     "value": _("kết quả"),
     "points": _("điểm"),
 }
-ACTION_LABELS = {
-    "score": _("sửa điểm"),
-    "upload": _("tải tài liệu"),
-    "evidence": _("tài liệu kiểm chứng"),
-    "explain": _("trả lời giải trình"),
-    "publish": _("công bố"),
-    "amend": _("điều chỉnh sau công bố"),
-    "approve": _("thông qua"),
-    "system_value": _("số liệu tự động"),
-    **{action.value: label for action, label in workflow.ACTION_LABELS.items()},
-}
-_LONG_TEXT = {"self_explanation", "appraised_explanation"}
+_LONG_TEXT = ("self_explanation", "appraised_explanation")
 
 
-def _shown(key: str, value: Any) -> str:
-    if value is None or value == "":
-        return gettext("(trống)")
-    if isinstance(value, bool):
-        return gettext("có") if value else gettext("không")
-    if key == "state":
-        try:
-            return str(workflow.STATE_LABELS[workflow.State(value)])
-        except ValueError:
-            return str(value)
-    if key == "reason_code":
-        try:
-            return str(AdjustmentReason(value).label)
-        except ValueError:
-            return str(value)
-    if key.endswith("_points"):
-        try:
-            return format_number(to_decimal(value))
-        except ValueError:
-            return str(value)
-    if isinstance(value, Mapping):
-        return ", ".join(f"{VALUE_LABELS.get(k, k)} {_shown(k, v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    text = str(value)
-    # A rule's explanation holds its own arrows ("9/10 = 90 % → 4/4 điểm"): quote it, so that
-    # "old → new" stays readable.
-    return f"«{text}»" if "→" in text else text
-
-
-def describe_changes(changes: Mapping[str, Any], *, short: bool = True) -> list[str]:
-    """`{field: [old, new]}` as Vietnamese lines ("điểm tự chấm: 2 → 1,5"); `short` leaves
-    out the rules' long explanation texts (they follow from the values)."""
-    lines = []
-    for key, change in changes.items():
-        if short and key in _LONG_TEXT:
-            continue
-        label = str(FIELD_LABELS.get(key, key))
-        if isinstance(change, list | tuple) and len(change) == 2:
-            old, new = change
-            lines.append(f"{label}: {_shown(key, old)} → {_shown(key, new)}")
-        else:
-            lines.append(f"{label}: {_shown(key, change)}")
-    return lines
+def describe_changes(
+    changes: Mapping[str, Any], *, short: bool = True, node: Node | None = None
+) -> list[str]:
+    """A node entry's `{field: [old, new]}` as lines in words ("điểm tự chấm: 2 → 1,5"; an
+    option by its label when the `node` is given); `short` leaves out the rules' long
+    explanation texts (they follow from the values)."""
+    found = audit_labels.describe_changes(
+        "nodeentry", changes, node, leave_out=_LONG_TEXT if short else ()
+    )
+    return [change.text for change in found]
 
 
 def assessment_events(assessment: Assessment) -> QuerySet[AuditEvent]:

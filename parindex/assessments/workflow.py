@@ -34,6 +34,9 @@ class Action(StrEnum):
     SUBMIT = "submit"  # the unit head sends the self-assessment
     RETURN_TO_UNIT = "return_to_unit"  # appraiser sends an incomplete submission back
     START_APPRAISAL = "start_appraisal"
+    # After the unit's deadline (the service checks it), the appraiser appraises a unit that
+    # never sent its self-assessment ("đơn vị không gửi tự đánh giá").
+    TAKE_UNSUBMITTED = "take_unsubmitted"
     APPRAISE = "appraise"  # appraiser sets an appraised score
     REQUEST_EXPLANATION = "request_explanation"
     ANSWER_EXPLANATION = "answer_explanation"  # the unit writes answers, adds evidence
@@ -62,6 +65,7 @@ ACTION_LABELS: dict[Action, Any] = {
     Action.SUBMIT: _("gửi kết quả tự đánh giá"),
     Action.RETURN_TO_UNIT: _("trả lại đơn vị"),
     Action.START_APPRAISAL: _("bắt đầu thẩm định"),
+    Action.TAKE_UNSUBMITTED: _("thẩm định đơn vị không gửi tự đánh giá"),
     Action.APPRAISE: _("chấm điểm thẩm định"),
     Action.REQUEST_EXPLANATION: _("yêu cầu giải trình"),
     Action.ANSWER_EXPLANATION: _("trả lời giải trình"),
@@ -93,6 +97,7 @@ _ADMIN: frozenset[Role] = frozenset({Role.ADMIN})
 TRANSITIONS: dict[tuple[State, Action], tuple[frozenset[Role], State]] = {
     (State.DRAFT, Action.SAVE_DRAFT): (_UNIT, State.DRAFT),
     (State.DRAFT, Action.SUBMIT): (_HEAD, State.SUBMITTED),
+    (State.DRAFT, Action.TAKE_UNSUBMITTED): (_APPRAISER, State.IN_APPRAISAL),
     (State.SUBMITTED, Action.RETURN_TO_UNIT): (_APPRAISER, State.DRAFT),
     (State.SUBMITTED, Action.START_APPRAISAL): (_APPRAISER, State.IN_APPRAISAL),
     (State.IN_APPRAISAL, Action.APPRAISE): (_APPRAISER, State.IN_APPRAISAL),

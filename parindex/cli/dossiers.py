@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from parindex.common import atomic
+from parindex.common.dates import moment_text
 from parindex.engine import format_number, format_percent
 from parindex.servicedata import (
     DossierSource,
@@ -145,10 +146,9 @@ def _n(value: int) -> str:
 
 
 def _shown_time(iso: str) -> str:
-    try:
-        return f"{datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
-    except ValueError:
-        return iso
+    """A stored time in the province's time zone, as the web pages show it (a batch imported
+    on a server running in UTC reads 15:30, not 08:30)."""
+    return moment_text(iso)
 
 
 def _print_import(result: ImportResult, kind: str, store: Store) -> None:
@@ -504,7 +504,7 @@ def _print_table(table: IndicatorTable, columns: tuple[str, ...] = DEFAULT_COLUM
             )
     console().print(
         f"{len(table.rows)} dòng; dữ liệu: {len(table.batches)} lô; tính lúc "
-        f"{table.computed_at:%d/%m/%Y %H:%M}. Chọn cột: --columns "
+        f"{moment_text(table.computed_at)}. Chọn cột: --columns "
         f"{','.join(DEFAULT_COLUMNS)} (hoặc all).",
         highlight=False,
     )

@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Bộ tiêu chí: kiểm tra, xem cây mục, chuyển đổi YAML ↔ Excel.",
 )
 
-_SOURCES = {"self": "tự chấm", "survey": "điều tra XHH", "data": "dữ liệu"}
+_SOURCES = {"self": "tự chấm", "survey": "điều tra XHH", "data": "dữ liệu", "system": "hệ thống"}
 _KINDS = {"bonus": "điểm thưởng", "penalty": "điểm trừ"}
 
 FileArgument = Annotated[Path, typer.Argument(help="Tệp bộ tiêu chí (.yaml, .yml hoặc .xlsx).")]

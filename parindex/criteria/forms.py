@@ -6,10 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parindex.criteria.models import CriterionNode, Framework
+from parindex.formfields import FileInput
 
 
 class FrameworkImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp bộ tiêu chí (.yaml hoặc .xlsx)"))
+    file = forms.FileField(
+        label=_("Tệp bộ tiêu chí (.yaml hoặc .xlsx)"),
+        widget=FileInput(attrs={"accept": ".yaml,.yml,.xlsx"}),
+    )
     previous = forms.ModelChoiceField(
         queryset=Framework.objects.all(),
         required=False,

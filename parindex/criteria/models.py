@@ -27,6 +27,9 @@ class Framework(models.Model):
     class_bands = models.JSONField(_("xếp loại"), default=list)
     index_places = models.PositiveSmallIntegerField(_("số chữ số thập phân của chỉ số"), default=2)
     points_places = models.PositiveSmallIntegerField(_("số chữ số thập phân của điểm"), default=4)
+    display_places = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân của điểm khi hiển thị"), default=2
+    )
     status_note = models.TextField(_("ghi chú"), blank=True)
     extra = models.JSONField(_("thông tin khác"), default=dict, blank=True)
     status = models.CharField(
@@ -73,6 +76,7 @@ class NodeSource(models.TextChoices):
     SELF = "self", _("Tự đánh giá, thẩm định")
     SURVEY = "survey", _("Điều tra xã hội học")
     DATA = "data", _("Dữ liệu dịch vụ công")
+    SYSTEM = "system", _("Hệ thống (việc gửi tự đánh giá)")
 
 
 class CriterionNode(models.Model):

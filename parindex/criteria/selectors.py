@@ -30,6 +30,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
         "rounding": {
             "index_places": framework.index_places,
             "points_places": framework.points_places,
+            "display_places": framework.display_places,
         },
         "status_note": framework.status_note,
         **framework.extra,

@@ -26,9 +26,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex.accounts.models import User
-from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink, NodeEntry
+from parindex.assessments.models import (
+    Assessment,
+    EvidenceDocument,
+    EvidenceLink,
+    NodeEntry,
+    Submission,
+)
 from parindex.assessments.selectors import engine_for_group
 from parindex.assessments.services.publication import group_approve, period_publish
+from parindex.assessments.services.transitions import (
+    assessment_take_unsubmitted,
+    submission_points_apply,
+)
 from parindex.assessments.workflow import State
 from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store
@@ -39,6 +49,8 @@ from parindex.engine import Framework as EngineFramework
 from parindex.frameworks import load_framework
 from parindex.nationaldata.demo import load_demo_national
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
+from parindex.periods.services import extension_grant
+from parindex.plans.demo import load_demo_plans
 from parindex.questionnaires.demo import load_demo_survey
 from parindex.tasks.demo import load_demo_tasks
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
@@ -139,6 +151,7 @@ class DemoLoader:
         self.log = log
         self.rng = random.Random(SEED)
         self.types: dict[str, UnitType] = {}
+        self.appraiser: User | None = None  # who appraised the demo's assessments
 
     def run(self) -> None:
         with transaction.atomic():
@@ -146,6 +159,7 @@ class DemoLoader:
             departments = self._departments()
             old_communes, old_districts, new_communes = self._communes()
             self._users(departments, new_communes)
+            self.appraiser = User.objects.get(username="thamdinh")
             frameworks = self._frameworks()
             self._period_2024(frameworks, departments, old_communes, old_districts)
             self._period_2025(frameworks, departments, new_communes)
@@ -156,6 +170,8 @@ class DemoLoader:
         with transaction.atomic():
             load_demo_tasks(self.log)
             load_demo_national(self.log)
+            # Plans, scenarios, rank intervals, the June projection and early warnings.
+            load_demo_plans(self.log)
         self.log(
             f"Demo province loaded: {len(departments)} departments, {len(new_communes)} communes/wards, "
             f"{len(old_communes)} former communes, {len(old_districts)} former districts."
@@ -346,30 +362,46 @@ class DemoLoader:
         PublishedResult.objects.filter(period=period).update(published_at=published_at)
 
     def _assess(
-        self, period: AssessmentPeriod, group: UnitGroup, unit: Unit, state: State, fill: float
+        self,
+        period: AssessmentPeriod,
+        group: UnitGroup,
+        unit: Unit,
+        state: State,
+        fill: float,
+        *,
+        submitted_at: datetime.datetime | None = None,
+        submission: str = Submission.ON_TIME,
+        complete: bool = False,
     ) -> Assessment:
         """A unit's assessment with generated entries for a share `fill` of the leaves.
 
         The unit over-claims a little (its entries come from a stronger draw than the
-        appraiser's); survey and data nodes carry demo figures marked as such.
+        appraiser's); survey and data nodes carry demo figures marked as such. A sent
+        assessment was sent on time (two days before the deadline) unless told otherwise.
+        `complete`: every answered node that needs evidence has it (the head may send).
         """
+        sent = period.self_assessment_closes - datetime.timedelta(days=2)
         engine = engine_for_group(group)
         strength = self.rng.uniform(0.45, 0.95)
         claimed = generated_inputs(engine, self.rng, min(strength + 0.1, 1.0))
         appraised = generated_inputs(engine, self.rng, strength)
+        appraising = state not in (State.DRAFT, State.SUBMITTED)
         assessment = Assessment.objects.create(
             period=period,
             group=group,
             unit=unit,
             state=state.value,
-            submitted_at=None if state == State.DRAFT else period.self_assessment_closes,
+            submitted_at=None if state == State.DRAFT else submitted_at or sent,
+            submission="" if state == State.DRAFT else submission,
+            appraiser=self.appraiser if appraising else None,
         )
         document = self._evidence(period, unit)
-        appraising = state not in (State.DRAFT, State.SUBMITTED)
         entries, links = [], []
         for node in engine.leaves():
             if self.rng.random() > fill:
                 continue
+            if node.source == "system":
+                continue  # filled by the services from how the unit sent (`submission`)
             assert node.rule is not None
             own = claimed.get(node.code) or appraised.get(node.code)
             checked = appraised.get(node.code) or own
@@ -406,7 +438,7 @@ class DemoLoader:
                         "Số liệu trong báo cáo thấp hơn số tự chấm (minh họa)."
                     )
             entries.append(entry)
-            if node.evidence_required and own.has_evidence:
+            if node.evidence_required and (own.has_evidence or complete):
                 links.append(entry)
         NodeEntry.objects.bulk_create(entries)
         EvidenceLink.objects.bulk_create(
@@ -435,11 +467,21 @@ class DemoLoader:
     def _period_2025(
         self, frameworks: dict[str, Framework], departments: list[Unit], communes: list[Unit]
     ) -> None:
-        # The current period's deadlines follow the day the demo is loaded, so that the
-        # self-assessment is open whenever a newcomer tries the demo.
+        """2025, as a province finds it three days after the self-assessment deadline: most
+        units sent (two of them late, inside an extension), some are in appraisal, some never
+        sent (one already taken into appraisal without its submission, one never even opened
+        its assessment), and the demo users' own units (Sở Tài chính, the first commune) have
+        an extension, so that a newcomer can still try the self-assessment.
+
+        README.md ("Walking the 2025 year") takes it to publication with the demo accounts."""
+        # The deadlines follow the day the demo is loaded: the general deadline passed three
+        # days ago; the demo users' units have an extension of 25 days from today.
         today = timezone.localdate()
-        opens = datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(8), TZ)
+        opens = datetime.datetime.combine(today - datetime.timedelta(days=40), datetime.time(8), TZ)
         closes = datetime.datetime.combine(
+            today - datetime.timedelta(days=3), datetime.time(17), TZ
+        )
+        open_until = datetime.datetime.combine(
             today + datetime.timedelta(days=25), datetime.time(17), TZ
         )
         period = AssessmentPeriod.objects.create(
@@ -448,10 +490,25 @@ class DemoLoader:
             status=PeriodStatus.OPEN,
             self_assessment_opens=opens,
             self_assessment_closes=closes,
-            explanation_closes=closes + datetime.timedelta(days=10),
-            appraisal_closes=closes + datetime.timedelta(days=25),
-            publication_date=(closes + datetime.timedelta(days=35)).date(),
+            explanation_closes=open_until + datetime.timedelta(days=5),
+            appraisal_closes=open_until + datetime.timedelta(days=15),
+            publication_date=(open_until + datetime.timedelta(days=25)).date(),
         )
+        appraiser = User.objects.get(username="thamdinh")
+        # The demo users' own units may still self-assess; two units sent late inside an
+        # extension (the general deadline + 2 days, their extension + 4 days).
+        extended = {departments[2], communes[0]}
+        late = {departments[3], communes[8]}
+        for unit in extended | late:
+            extension_grant(
+                actor=appraiser,
+                period=period,
+                unit=unit,
+                closes_at=open_until if unit in extended else closes + datetime.timedelta(days=4),
+                reason="Gia hạn tự đánh giá (minh họa).",
+            )
+        never_opened = communes[11]
+        taken = {departments[1], communes[6]}  # never sent; already taken into appraisal
         for position, (code, name, framework, units) in enumerate(
             [
                 ("so-nganh", "Sở, ban, ngành", frameworks["departments-2025"], departments),
@@ -462,16 +519,39 @@ class DemoLoader:
                 period=period, code=code, name=name, framework=framework, position=position
             )
             group.units.set(units)
-            # A realistic mix: most units still filling in, some submitted, some in appraisal.
-            # The demo users' own units (the first of each group) are half done, in draft.
+            # A realistic mix: some units never sent (drafts past the deadline), most sent,
+            # some in appraisal. The demo users' units are half done, in draft (extended).
             for number, unit in enumerate(units):
-                if number == 0 or number % 5 in (1, 2):
+                if unit == never_opened:
+                    continue
+                if number == 0 or number % 5 in (1, 2) or unit in extended:
                     state, fill = State.DRAFT, 0.5 if number == 0 else 0.3
                 elif number % 5 == 3:
                     state, fill = State.SUBMITTED, 1.0
                 else:
                     state, fill = State.IN_APPRAISAL, 1.0
-                self._assess(period, group, unit, state, fill)
+                sent_late = unit in late
+                assessment = self._assess(
+                    period,
+                    group,
+                    unit,
+                    state,
+                    fill,
+                    submitted_at=closes + datetime.timedelta(days=2) if sent_late else None,
+                    submission=Submission.LATE if sent_late else Submission.ON_TIME,
+                    complete=unit in extended,
+                )
+                if unit in taken:
+                    assessment_take_unsubmitted(
+                        actor=appraiser,
+                        period=period,
+                        unit=unit,
+                        reason="Đơn vị không gửi báo cáo tự đánh giá (minh họa).",
+                    )
+                elif state != State.DRAFT:
+                    # The framework's submission points (the communes' TRU.2), as the
+                    # submission service writes them.
+                    submission_points_apply(assessment=assessment)
 
 
 def _json(values: Any) -> dict[str, Any]:

@@ -7,5 +7,8 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dữ liệu hồ sơ thủ tục hành chính")
 
     def ready(self) -> None:
-        # Registers the import and data-criteria job kinds in every process (web server, job worker).
-        from parindex.dossiers import jobs  # noqa: F401
+        # Registers the import and data-criteria job kinds in every process (web server, job
+        # worker), and how the audit trail words this app's events (the audit page, its export).
+        from parindex.dossiers import audit_labels, jobs  # noqa: F401
+
+        audit_labels.register()

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.formfields import DateField, FileInput
 from parindex.servicedata import load_mapping, shipped_mappings
 from parindex.servicedata.importer import SUPPORTED_SUFFIXES
 
@@ -30,7 +31,7 @@ class DossierUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp xuất hồ sơ"),
         help_text=_("CSV, XLSX, Parquet hoặc JSON Lines từ hệ thống một cửa điện tử."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_SUFFIXES)}),
+        widget=FileInput(attrs={"accept": ",".join(SUPPORTED_SUFFIXES)}),
     )
     mapping = forms.ChoiceField(label=_("Ánh xạ cột"), choices=())
     mapping_file = forms.FileField(
@@ -39,7 +40,7 @@ class DossierUploadForm(forms.Form):
         help_text=_(
             "Chỉ khi chọn «tệp ánh xạ tải lên»: chép một ánh xạ có sẵn rồi sửa theo tệp xuất."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+        widget=FileInput(attrs={"accept": ".yaml,.yml"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -70,23 +71,15 @@ class FeedUploadForm(forms.Form):
         help_text=_(
             "CSV hoặc XLSX, các cột: unit, indicator, period, numerator, denominator hoặc value."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=FileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
 
 class RangeForm(forms.Form):
     """A date range; both ends optional (the latest year with data by default)."""
 
-    start = forms.DateField(
-        label=_("Từ ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=_("Đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    start = DateField(label=_("Từ ngày"), required=False)
+    end = DateField(label=_("Đến ngày"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -46,12 +46,14 @@ from .headroom import (
     points_to_rank,
 )
 from .model import (
+    SUBMISSION_CASES,
     ClassBand,
     Framework,
     FrameworkInfo,
     FrameworkSpec,
     Node,
     NodeSpec,
+    SubmissionPoints,
     build_framework,
     check_previous_codes,
     framework_to_spec,
@@ -71,6 +73,7 @@ from .scoring import (
 
 __all__ = [
     "RULES",
+    "SUBMISSION_CASES",
     "ClassBand",
     "Comparison",
     "EngineError",
@@ -96,6 +99,7 @@ __all__ = [
     "Rule",
     "RuleInputError",
     "RuleParameterError",
+    "SubmissionPoints",
     "UnitResult",
     "area_headroom",
     "build_framework",

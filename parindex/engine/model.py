@@ -9,15 +9,15 @@ then returns an immutable `Framework`. Nothing here reads files.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from .errors import FrameworkError, Problem, RuleParameterError
+from .errors import FrameworkError, Problem, RuleInputError, RuleParameterError
 from .numbers import HUNDRED, ZERO, format_number, to_decimal
 from .rules import DEFAULT_POINTS_PLACES, Rule, make_rule
 
-SOURCES = ("self", "survey", "data")
+SOURCES = ("self", "survey", "data", "system")
 KINDS = ("standard", "bonus", "penalty")
 EVIDENCE = ("required", "optional")
 
@@ -30,6 +30,30 @@ class ClassBand:
 
     label: str
     min_percent: Decimal
+
+
+# How a unit sent its self-assessment (`Assessment.submission`): the cases a framework's
+# `submission` setting gives points for.
+SUBMISSION_CASES = ("on_time", "late", "not_submitted")
+_SUBMISSION_KEYS = ("node", *SUBMISSION_CASES)
+
+
+@dataclass(frozen=True)
+class SubmissionPoints:
+    """The framework's `submission` setting: the leaf (source `system`, rule `manual`) that the
+    platform fills from how the unit sent its self-assessment, and its points in each case
+    (on a penalty node, the points taken off)."""
+
+    node: str
+    on_time: Decimal
+    late: Decimal
+    not_submitted: Decimal
+
+    def points(self, case: str) -> Decimal:
+        if case not in SUBMISSION_CASES:
+            raise ValueError(f"unknown submission case {case!r}")
+        points: Decimal = getattr(self, case)
+        return points
 
 
 @dataclass(frozen=True)
@@ -47,8 +71,13 @@ class FrameworkInfo:
     )
     index_places: int = 2
     points_places: int = DEFAULT_POINTS_PLACES
+    # Decimals of the points pages and exports show (official tables: 2); the stored and
+    # computed points keep `points_places`.
+    display_places: int = 2
     status_note: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Parsed from the free key `submission` (kept in `extra` as written, for the writers).
+    submission: SubmissionPoints | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +223,11 @@ def _info_from_spec(spec: FrameworkSpec, problems: list[Problem]) -> FrameworkIn
     bands.sort(key=lambda band: band.min_percent, reverse=True)
     rounding = raw.get("rounding") or {}
     places: dict[str, int] = {}
-    for key, default in (("index_places", 2), ("points_places", DEFAULT_POINTS_PLACES)):
+    for key, default in (
+        ("index_places", 2),
+        ("points_places", DEFAULT_POINTS_PLACES),
+        ("display_places", 2),
+    ):
         value = rounding.get(key, default) if isinstance(rounding, Mapping) else default
         if not isinstance(value, int) or not 0 <= value <= 10:
             problems.append(Problem(spec.where("rounding"), f"«{key}» phải là số nguyên 0–10"))
@@ -213,6 +246,7 @@ def _info_from_spec(spec: FrameworkSpec, problems: list[Problem]) -> FrameworkIn
         max_total=max_total,
         class_bands=tuple(bands),
         index_places=places["index_places"],
+        display_places=places["display_places"],
         points_places=places["points_places"],
         status_note=str(raw.get("status_note") or ""),
         extra={key: value for key, value in raw.items() if key not in known},
@@ -294,7 +328,7 @@ def build_framework(spec: FrameworkSpec) -> Framework:
             problems.append(
                 Problem(
                     node.where("source"),
-                    f"nguồn điểm «{node.source}» không có (self, survey, data)",
+                    f"nguồn điểm «{node.source}» không có ({', '.join(SOURCES)})",
                 )
             )
         if node.evidence not in EVIDENCE:
@@ -364,9 +398,13 @@ def build_framework(spec: FrameworkSpec) -> Framework:
     if info is not None:
         check_sum(None, info.max_total, spec.where("max_total"), "bộ tiêu chí")
 
+    submission = _submission_points(spec, by_code, maxima, rules, problems) if info else None
+
     if problems:
         raise FrameworkError(problems)
     assert info is not None
+    if submission is not None:
+        info = replace(info, submission=submission)
 
     nodes: dict[str, Node] = {}
     for code in order:
@@ -392,6 +430,92 @@ def build_framework(spec: FrameworkSpec) -> Framework:
     return Framework(info=info, nodes=nodes, roots=tuple(children.get(None, [])))
 
 
+def _submission_points(
+    spec: FrameworkSpec,
+    by_code: Mapping[str, NodeSpec],
+    maxima: Mapping[str, Decimal],
+    rules: Mapping[str, Rule | None],
+    problems: list[Problem],
+) -> SubmissionPoints | None:
+    """The `submission` setting checked against the nodes; every `system` leaf must be its node."""
+    raw = spec.info.get("submission")
+    where = spec.where("submission")
+    named = str(raw.get("node") or "").strip() if isinstance(raw, Mapping) else ""
+    for code, each in by_code.items():
+        if each.source == "system" and code != named:
+            problems.append(
+                Problem(
+                    each.where("source"),
+                    f"mục «{code}» có nguồn «system» nhưng «submission» của bộ tiêu chí "
+                    "không chỉ tới mục này",
+                )
+            )
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem(where, "«submission» phải có dạng {node: MÃ, late: ĐIỂM, not_submitted: ĐIỂM}")
+        )
+        return None
+    found = len(problems)
+    for key in raw:
+        if key not in _SUBMISSION_KEYS:
+            problems.append(
+                Problem(
+                    where,
+                    f"«submission» không có khóa «{key}» (có: {', '.join(_SUBMISSION_KEYS)})",
+                )
+            )
+    for key in ("node", "late", "not_submitted"):
+        if raw.get(key) is None or raw.get(key) == "":
+            problems.append(Problem(where, f"«submission» thiếu «{key}»"))
+    node = by_code.get(named)
+    if named and node is None:
+        problems.append(Problem(where, f"«submission»: mục «{named}» không có"))
+    rule = rules.get(named)
+    if node is not None:
+        if any((other.parent or None) == named for other in by_code.values()):
+            problems.append(Problem(where, f"«submission»: mục «{named}» không phải mục lá"))
+        if node.source != "system":
+            problems.append(
+                Problem(
+                    node.where("source"), f"mục «{named}» của «submission» phải có source: system"
+                )
+            )
+        if node.rule != "manual":
+            problems.append(
+                Problem(
+                    node.where("rule"), f"mục «{named}» của «submission» phải dùng quy tắc manual"
+                )
+            )
+    points: dict[str, Decimal] = {}
+    for case in SUBMISSION_CASES:
+        value = raw.get(case)
+        if value is None or value == "":
+            continue
+        try:
+            points[case] = to_decimal(value)
+        except ValueError:
+            problems.append(Problem(where, f"«submission.{case}» phải là số"))
+            continue
+        if rule is not None and rule.name == "manual":
+            try:
+                rule.read({"points": points[case]})
+            except RuleInputError as error:
+                problems.append(Problem(where, f"«submission.{case}»: {error}"))
+    if len(problems) > found or node is None:
+        return None
+    if "on_time" not in points:
+        # Nothing taken off a unit that sent on time; full points on a standard node.
+        points["on_time"] = ZERO if node.kind == "penalty" else maxima.get(named, ZERO)
+    return SubmissionPoints(
+        node=named,
+        on_time=points["on_time"],
+        late=points["late"],
+        not_submitted=points["not_submitted"],
+    )
+
+
 def framework_to_spec(framework: Framework) -> FrameworkSpec:
     """The inverse of `build_framework`, for writers (YAML, Excel, database)."""
     info = framework.info
@@ -405,7 +529,13 @@ def framework_to_spec(framework: Framework) -> FrameworkSpec:
         "classes": [
             {"label": band.label, "min_percent": band.min_percent} for band in info.class_bands
         ],
-        "rounding": {"index_places": info.index_places, "points_places": info.points_places},
+        # `display_places` only when it is not the default: files written before it existed
+        # are written again as they were.
+        "rounding": {
+            "index_places": info.index_places,
+            "points_places": info.points_places,
+            **({"display_places": info.display_places} if info.display_places != 2 else {}),
+        },
         "status_note": info.status_note,
         **info.extra,
     }

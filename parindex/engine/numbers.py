@@ -151,8 +151,8 @@ def unscaled(value: int, places: int, exponent: int) -> Decimal:
 
 
 def format_percent(value: Decimal, places: int | None = None) -> str:
-    """A percentage with the Vietnamese spacing: "87,5 %"."""
-    return f"{format_number(value, places)} %"
+    """A percentage as Vietnamese official documents write it: "87,5%" (no space)."""
+    return f"{format_number(value, places)}%"
 
 
 def format_signed(value: Decimal | int, places: int | None = None) -> str:

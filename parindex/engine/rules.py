@@ -59,7 +59,7 @@ def _points_text(points: Decimal, max_points: Decimal) -> str:
 
 
 def _rate_text(percent: Decimal) -> str:
-    return f"{format_number(normalized(round_half_up(percent, 2)))} %"
+    return f"{format_number(normalized(round_half_up(percent, 2)))}%"
 
 
 def _decimal_param(
@@ -208,7 +208,7 @@ class _RateRule(Rule):
         if values.get("percent") not in (None, "") and values.get("numerator") in (None, ""):
             percent = _decimal_input(values, "percent")
             if not ZERO <= percent <= HUNDRED:
-                raise RuleInputError("tỷ lệ phải từ 0 đến 100 %", field="percent")
+                raise RuleInputError("tỷ lệ phải từ 0 đến 100%", field="percent")
             return Rate(percent, HUNDRED, percent)
         numerator = _decimal_input(values, "numerator")
         denominator = _decimal_input(values, "denominator")

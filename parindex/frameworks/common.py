@@ -43,7 +43,7 @@ INFO_KEYS: tuple[str, ...] = (
     "status_note",
 )
 
-ROUNDING_KEYS: tuple[str, ...] = ("index_places", "points_places")
+ROUNDING_KEYS: tuple[str, ...] = ("index_places", "points_places", "display_places")
 
 # What an absent or empty node field means; writers leave these out (YAML) or write them.
 NODE_DEFAULTS: dict[str, str] = {"kind": "standard", "source": "self", "evidence": "optional"}

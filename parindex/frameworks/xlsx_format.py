@@ -1,8 +1,9 @@
 """The Excel framework workbook: sheets `framework`, `classes` and `nodes`.
 
 - `framework`: rows of key | value | value_format (metadata; the rounding as the keys
-  `rounding.index_places` and `rounding.points_places`). A value whose `value_format` is
-  `yaml` is inline YAML; the writer uses it for what a cell cannot hold (lists, empty text).
+  `rounding.index_places`, `rounding.points_places` and `rounding.display_places`). A value
+  whose `value_format` is `yaml` is inline YAML; the writer uses it for what a cell cannot
+  hold (lists, empty text).
 - `classes`: label | min_percent, one class per row.
 - `nodes`: a header row, then one row per node in document order (each parent before its
   children), with the columns of `NODE_FIELDS`; `rule_params` is inline YAML, `tags` and
@@ -174,7 +175,8 @@ class _Reader:
                 self.problem(
                     key_at,
                     f"«{key}» không đặt ở đây: xếp loại ở trang «{CLASSES_SHEET}», làm tròn ở"
-                    " các khóa rounding.index_places và rounding.points_places",
+                    " các khóa rounding.index_places, rounding.points_places và"
+                    " rounding.display_places",
                 )
                 continue
             if key.startswith("rounding."):
@@ -362,7 +364,9 @@ def _write_info_sheets(workbook: Workbook, spec: FrameworkSpec) -> None:
             continue
         if key == "rounding":
             rounding = spec.info.get("rounding") or {}
-            rows.extend((f"rounding.{name}", rounding[name]) for name in ROUNDING_KEYS)
+            rows.extend(
+                (f"rounding.{name}", rounding[name]) for name in ROUNDING_KEYS if name in rounding
+            )
         else:
             rows.append((key, spec.info.get(key)))
     rows.extend((key, value) for key, value in spec.info.items() if key not in INFO_KEYS)
@@ -425,7 +429,7 @@ def _write_nodes_sheet(workbook: Workbook, framework: Framework, spec: Framework
     choices = {
         "kind": ("standard", "bonus", "penalty"),
         "rule": tuple(sorted(RULES)),
-        "source": ("self", "survey", "data"),
+        "source": ("self", "survey", "data", "system"),
         "evidence": ("optional", "required"),
     }
     for name, allowed in choices.items():

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.formfields import FileInput
+
 
 class NationalTableForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp kết quả (CSV hoặc XLSX, dạng dài: năm, tỉnh, lĩnh vực, điểm)"),
+        widget=FileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     source = forms.CharField(
         label=_("Nguồn số liệu"),

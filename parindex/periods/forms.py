@@ -6,18 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parindex.criteria.models import Framework
+from parindex.formfields import DateField, DateTimeField
 from parindex.periods.models import AssessmentPeriod, DeadlineExtension, UnitGroup
 from parindex.units.models import Unit
-
-
-class DateTimeInput(forms.DateTimeInput):
-    def __init__(self) -> None:
-        super().__init__(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
-
-
-class DateInput(forms.DateInput):
-    def __init__(self) -> None:
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
 class PeriodForm(forms.ModelForm):
@@ -33,12 +24,13 @@ class PeriodForm(forms.ModelForm):
             "appraisal_closes",
             "publication_date",
         ]
-        widgets = {
-            "self_assessment_opens": DateTimeInput(),
-            "self_assessment_closes": DateTimeInput(),
-            "explanation_closes": DateTimeInput(),
-            "appraisal_closes": DateTimeInput(),
-            "publication_date": DateInput(),
+        # dd/mm/yyyy boxes, never the browser's date picker (parindex/formfields).
+        field_classes = {
+            "self_assessment_opens": DateTimeField,
+            "self_assessment_closes": DateTimeField,
+            "explanation_closes": DateTimeField,
+            "appraisal_closes": DateTimeField,
+            "publication_date": DateField,
         }
 
 
@@ -68,4 +60,5 @@ class ExtensionForm(forms.ModelForm):
     class Meta:
         model = DeadlineExtension
         fields = ["unit", "closes_at", "reason"]
-        widgets = {"closes_at": DateTimeInput(), "reason": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"closes_at": DateTimeField}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}

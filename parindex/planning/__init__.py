@@ -29,6 +29,14 @@ from .planner import (
     needed_total,
     plan_unit,
 )
+from .projection import (
+    GroupProjection,
+    MonthFigure,
+    RateProjection,
+    UnitProjection,
+    project_group,
+    project_rate,
+)
 from .sensitivity import SensitivityReport, SensitivityRow, framework_sensitivity, spearman
 from .uncertainty import (
     Estimate,
@@ -64,12 +72,15 @@ __all__ = [
     "EffortModel",
     "Estimate",
     "GroupInputs",
+    "GroupProjection",
     "LeafOptions",
+    "MonthFigure",
     "NationalPlan",
     "PlanStep",
     "PlanningError",
     "PointsTarget",
     "RankTarget",
+    "RateProjection",
     "RemoveNode",
     "ScaleMax",
     "Scenario",
@@ -83,6 +94,7 @@ __all__ = [
     "UncertaintyReport",
     "UnitDifference",
     "UnitPlan",
+    "UnitProjection",
     "UnitUncertainty",
     "apply_changes",
     "compare_scenarios",
@@ -97,6 +109,8 @@ __all__ = [
     "plan_unit",
     "points_at_rate",
     "print_plan",
+    "project_group",
+    "project_rate",
     "rank_inputs",
     "rank_uncertainty",
     "remove_node",

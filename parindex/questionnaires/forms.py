@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.criteria.models import Framework
+from parindex.formfields import DateField, FileInput
 from parindex.periods.models import AssessmentPeriod
 from parindex.surveys.xlsform import Question, SurveyForm
 from parindex.units.models import Unit
@@ -38,7 +39,7 @@ HONEYPOT = "website"  # hidden from people; a bot that fills it in is thanked an
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp"))
+    file = forms.FileField(label=_("Tệp"), widget=FileInput)
 
 
 class SurveyCreateForm(forms.Form):
@@ -56,6 +57,7 @@ class SurveyCreateForm(forms.Form):
     form_file = forms.FileField(
         label=_("Biểu mẫu XLSForm (.xlsx)"),
         help_text=_("Trang survey, choices, settings; cột node gắn câu hỏi với tiêu chí."),
+        widget=FileInput(attrs={"accept": ".xlsx"}),
     )
     replace_unit_choices = forms.BooleanField(
         label=_("Thay danh sách đơn vị trong biểu mẫu bằng các đơn vị của kỳ đánh giá"),
@@ -71,7 +73,9 @@ class SurveyEditForm(forms.ModelForm):
 
 
 class FormReplaceForm(forms.Form):
-    form_file = forms.FileField(label=_("Biểu mẫu XLSForm (.xlsx)"))
+    form_file = forms.FileField(
+        label=_("Biểu mẫu XLSForm (.xlsx)"), widget=FileInput(attrs={"accept": ".xlsx"})
+    )
     replace_unit_choices = forms.BooleanField(
         label=_("Thay danh sách đơn vị trong biểu mẫu bằng các đơn vị của kỳ đánh giá"),
         required=False,
@@ -83,10 +87,7 @@ class InvitationForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Đơn vị"))
     respondent_group = forms.ChoiceField(label=_("Nhóm người trả lời"))
     count = forms.IntegerField(label=_("Số thư mời"), min_value=1, max_value=2000, initial=10)
-    expires_on = forms.DateField(
-        label=_("Hết hạn sau ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    expires_on = DateField(label=_("Hết hạn sau ngày"))
 
     def __init__(self, *args: Any, units: QuerySet[Unit], groups: list[dict[str, Any]], **kw: Any):
         super().__init__(*args, **kw)
@@ -103,6 +104,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp xuất từ ODK/KoboToolbox (.csv hoặc .xlsx)"),
         help_text=_("Cột theo tên câu hỏi của biểu mẫu; tiền tố nhóm (nhom/cau) được bỏ."),
+        widget=FileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     skip_rejected = forms.BooleanField(
         label=_("Nhập các dòng hợp lệ, bỏ qua các dòng lỗi"),
@@ -256,9 +258,7 @@ def answer_form(
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
         elif kind == "date":
-            field = forms.DateField(
-                required=required, widget=forms.DateInput(attrs={"type": "date"})
-            )
+            field = DateField(required=required)
         else:
             field = forms.CharField(
                 required=required,

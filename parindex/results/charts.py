@@ -139,7 +139,7 @@ def _ranking_chart(
         legend = [
             Patch(
                 color=colours[band.label],
-                label=f"{band.label} (≥ {format_number(band.min_percent)} %)",
+                label=f"{band.label} (≥ {format_number(band.min_percent)}%)",
             )
             if band.min_percent > 0
             else Patch(color=colours[band.label], label=band.label)
@@ -230,7 +230,7 @@ def _radar(
     axes.plot(closed, [*unit_values, unit_values[0]], color=UNIT_COLOUR, lw=2)
     axes.fill(closed, [*unit_values, unit_values[0]], color=UNIT_COLOUR, alpha=0.15)
     axes.set_ylim(0, 100)
-    axes.set_yticks([20, 40, 60, 80, 100], ["20 %", "40 %", "60 %", "80 %", "100 %"], fontsize=7)
+    axes.set_yticks([20, 40, 60, 80, 100], ["20%", "40%", "60%", "80%", "100%"], fontsize=7)
     axes.set_rlabel_position(180 / count)
     axes.set_xticks(angles, [_short(label, 22) for label in labels], fontsize=8)
     axes.tick_params(axis="x", pad=6)
@@ -274,7 +274,7 @@ def _paired_bars(
     axes.set_yticks(positions, [_short(label, 30) for label in labels])
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: f"{comma(value)} %"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: f"{comma(value)}%"))
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return figure

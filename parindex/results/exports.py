@@ -20,11 +20,19 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.criteria.labels import node_label
 from parindex.periods.models import AssessmentPeriod
 from parindex.results.selectors import Standing, class_band_texts
 
-POINTS_FORMAT = "0.00##"  # 2 to 4 decimals: official points keep up to 4 (9.0929)
 INDEX_FORMAT = "0.00"
+
+
+def points_format(places: int) -> str:
+    """The cells keep the exact points (9.0929); Excel shows them with the framework's display
+    places (9,09), as official tables print them."""
+    return "0." + "0" * places if places > 0 else "0"
+
+
 HEADER_ROW = 6
 MAX_ROW = HEADER_ROW + 1
 FIRST_DATA_ROW = HEADER_ROW + 2
@@ -69,7 +77,8 @@ def status_line(period: AssessmentPeriod, standing: Standing, when: datetime.dat
 
 
 def headers(standing: Standing) -> list[str]:
-    areas = [f"{area.code}. {area.title}" for area in standing.framework.areas]
+    framework = standing.framework
+    areas = [node_label(framework, area.code, area.title) for area in framework.areas]
     return [
         gettext("STT"),
         gettext("Mã đơn vị"),
@@ -83,6 +92,15 @@ def headers(standing: Standing) -> list[str]:
     ]
 
 
+def submission_note(submission: str) -> str:
+    """What a report says of a unit that sent its self-assessment late or never."""
+    if submission == "late":
+        return gettext("Gửi tự đánh giá muộn")
+    if submission == "not_submitted":
+        return gettext("Không gửi tự đánh giá")
+    return ""
+
+
 def _write_group(
     sheet: Worksheet,
     period: AssessmentPeriod,
@@ -92,6 +110,7 @@ def _write_group(
 ) -> None:
     framework = standing.framework
     areas = framework.areas
+    shown_points = points_format(framework.info.display_places)
     columns = headers(standing)
     last_column = get_column_letter(len(columns))
     sheet["A1"] = gettext("KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {
@@ -132,7 +151,7 @@ def _write_group(
         cell.font = Font(italic=True)
         cell.border = _BORDER
         if 4 <= column <= 3 + len(areas) + 1:
-            cell.number_format = POINTS_FORMAT
+            cell.number_format = shown_points
 
     ranking = standing.ranking
     row_number = FIRST_DATA_ROW
@@ -141,11 +160,12 @@ def _write_group(
         result = ranking.results[code]
         unit = standing.units[code]
         amendment = standing.amendments.get(code)
-        note = (
-            gettext("Đã điều chỉnh: %(reason)s") % {"reason": amendment.reason}
-            if amendment is not None
-            else ""
-        )
+        notes_of_unit = [submission_note(standing.submissions.get(code, ""))]
+        if amendment is not None:
+            notes_of_unit.append(
+                gettext("Đã điều chỉnh: %(reason)s") % {"reason": amendment.reason}
+            )
+        note = "; ".join(text for text in notes_of_unit if text)
         values = [
             position,
             code,
@@ -164,7 +184,7 @@ def _write_group(
             cell = sheet.cell(row_number, column, value)
             cell.border = _BORDER
             if 4 <= column <= 3 + len(areas) + 1:
-                cell.number_format = POINTS_FORMAT
+                cell.number_format = shown_points
             elif column == 3 + len(areas) + 2:
                 cell.number_format = INDEX_FORMAT
         row_number += 1

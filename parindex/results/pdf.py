@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from parindex.common.svg import data_uri
+from parindex.criteria.labels import node_label
 from parindex.periods.models import AssessmentPeriod
 from parindex.results import charts
 from parindex.results.selectors import (
@@ -47,7 +48,7 @@ def area_chart_uri(card: Scorecard, *, text: bool = False) -> str:
     `text` for PDFs (see `charts.ranking_chart`)."""
     return data_uri(
         charts.area_chart(
-            [f"{area.code}. {area.title}" for area in card.areas],
+            [node_label(card.framework, area.code, area.title) for area in card.areas],
             [area.percent for area in card.areas],
             [area.average_percent for area in card.areas],
             unit_label=card.unit.name,

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "parindex.dossiers",
     "parindex.nationaldata",
     "parindex.tasks",
+    "parindex.plans",
     "parindex.documents",
     "parindex.jobs",
     "parindex.demo",

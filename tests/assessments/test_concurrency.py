@@ -63,8 +63,8 @@ def test_the_second_save_from_the_same_version_is_refused_naming_who_changed_wha
 
     message = str(told.value)
     assert "Mục 1.2 vừa được Appraiser sửa lúc" in message
-    assert "điểm thẩm định: (trống) → 2,6667" in message
-    assert "lý do điều chỉnh: (trống) → Số liệu không chính xác" in message
+    assert "điểm thẩm định: 2,6667" in message
+    assert "lý do điều chỉnh: Số liệu không chính xác" in message
     assert "Thay đổi của bạn chưa được lưu" in message
     entry = NodeEntry.objects.get(assessment=assessment, node_code="1.2")
     assert entry.appraised_values == {"numerator": "6", "denominator": "10"}

@@ -78,7 +78,7 @@ def test_saving_a_leaf_with_htmx_returns_its_row_with_points_and_the_progress(lo
     body = text(response)
     assert response.status_code == 200
     assert 'id="node-1_2"' in response.content.decode()
-    assert "9/10 = 90 % → 4/4 điểm" in body
+    assert "9/10 = 90% → 4/4 điểm" in body
     assert 'id="self-progress" class="grid" hx-swap-oob="true"' in response.content.decode()
     assert "Đã lưu." in body
     entry = NodeEntry.objects.get(assessment=assessment, node_code="1.2")
@@ -123,7 +123,7 @@ def test_the_preview_scores_without_saving(login, open_province):
     )
     assert response.status_code == 200
     assert "2/4" in text(response)
-    assert "45/100 = 45 %" in text(response)
+    assert "45/100 = 45%" in text(response)
     assert not NodeEntry.objects.exists()
 
 
@@ -306,16 +306,33 @@ def test_the_council_approves_a_group_and_the_administrator_publishes(login, ope
     council = login("council")
     review = council.get(reverse("assessments:group_review", args=[group.pk]))
     assert "Thông qua kết quả nhóm Cấp xã" in text(review)
+    # The first post shows what the council approves (units, totals, classes) and changes
+    # nothing; the confirmed post approves.
+    summary = council.post(
+        reverse("assessments:group_review", args=[group.pk]), {"note": "Nhất trí"}
+    )
+    assert summary.status_code == 200
+    body = text(summary)
+    assert "2 hồ sơ «Đã thẩm định» của nhóm Cấp xã chuyển sang «Hội đồng đã thông qua»" in body
+    assert "Tốt: 2" in body
+    assert "Ý kiến của hội đồng: Nhất trí" in body
+    assert fresh(open_province["assessment_a"]).state == "appraised"
     approved = council.post(
-        reverse("assessments:group_review", args=[group.pk]), {"note": "Nhất trí"}, follow=True
+        reverse("assessments:group_review", args=[group.pk]),
+        {"note": "Nhất trí", "confirmed": "1"},
+        follow=True,
     )
     assert "Hội đồng đã thông qua kết quả nhóm" in text(approved)
     assert fresh(open_province["assessment_a"]).state == "approved"
 
     admin = login("admin")
+    decision = {"decision_number": "15/QĐ-UBND", "decision_date": "20/01/2026"}
+    check = admin.post(reverse("assessments:publish", args=[period.pk]), decision)
+    assert "Kết quả của 2 đơn vị ở 1 nhóm được công bố theo Quyết định 15/QĐ-UBND" in text(check)
+    assert not PublishedResult.objects.filter(period=period).exists()
     page = admin.post(
         reverse("assessments:publish", args=[period.pk]),
-        {"decision_number": "15/QĐ-UBND", "decision_date": "20/01/2026"},
+        {**decision, "confirmed": "1"},
         follow=True,
     )
     body = text(page)
@@ -340,11 +357,12 @@ def test_an_amendment_through_the_page_adds_a_row_and_keeps_the_old_one(login, o
     url = reverse("assessments:amend", args=[assessment.pk])
     form = admin.get(url, {"node": "1.2"})
     assert 'name="v_numerator"' in form.content.decode()
-    response = admin.post(
-        url,
-        {"node": "1.2", "v_numerator": "45", "v_denominator": "100", "reason": "QĐ 20/QĐ-UBND"},
-        follow=True,
-    )
+    change = {"node": "1.2", "v_numerator": "45", "v_denominator": "100", "reason": "QĐ 20/QĐ-UBND"}
+    check = text(admin.post(url, change))
+    assert "Mục 1.2: 4 → 2/4 điểm" in check
+    assert "Lý do: QĐ 20/QĐ-UBND" in check
+    assert PublishedResult.objects.filter(unit=open_province["unit_a"]).count() == 1
+    response = admin.post(url, {**change, "confirmed": "1"}, follow=True)
     body = text(response)
     assert "Đã điều chỉnh" in body
     assert "Điều chỉnh QĐ 20/QĐ-UBND" in body
@@ -363,7 +381,8 @@ def test_the_history_of_a_node_lists_who_changed_what(login, open_province):
     )
     body = text(page)
     assert "Officer A" in body
-    assert "điểm tự chấm: (trống) → 4" in body
+    assert "điểm tự chấm: 4" in body  # recorded from nothing: the new value only
+    assert "giá trị tự chấm: Tử số (số đạt) 9 · Mẫu số (tổng số) 10" in body
     assert "Head A" not in body  # the submission belongs to the assessment, not to node 1.2
 
 
@@ -376,7 +395,12 @@ def test_the_history_exports_to_excel(login, open_province):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     actions = {row[2] for row in rows}
-    assert {"sửa điểm", "tải tài liệu", "tài liệu kiểm chứng", "gửi kết quả tự đánh giá"} <= actions
+    assert {
+        "sửa điểm",
+        "tải tài liệu kiểm chứng lên",
+        "gắn hoặc gỡ tài liệu kiểm chứng",
+        "gửi kết quả tự đánh giá",
+    } <= actions
     assert any("trạng thái: Đang tự đánh giá → Đã gửi, chờ thẩm định" in row[4] for row in rows)
 
 

@@ -86,7 +86,7 @@ def test_a_draft_saved_before_the_deadline_keeps_its_points_and_explanation(open
         note="Báo cáo quý IV",
     )
     assert entry.self_points == 4
-    assert entry.self_explanation == "9/10 = 90 % → 4/4 điểm (đủ điểm từ 90 %)"
+    assert entry.self_explanation == "9/10 = 90% → 4/4 điểm (đủ điểm từ 90%)"
     assert entry.note == "Báo cáo quý IV"
     assert entry.version == 2
 

@@ -321,7 +321,7 @@ def _officer_fills_two_nodes_and_uploads_evidence(story: Journey, assessment: As
     row = page.locator("#node-1_2")
     row.locator("input[name=v_numerator]").fill("9")
     row.locator("input[name=v_denominator]").fill("10")
-    row.locator("text=9/10 = 90 % nhiệm vụ hoàn thành → 4/4 điểm").wait_for()
+    row.locator("text=9/10 = 90% nhiệm vụ hoàn thành → 4/4 điểm").wait_for()
     row.locator("button:has-text('Lưu')").click()
     page.locator("#node-1_2 .row-status.ok").wait_for()
     assert page.locator("#self-progress .stat").first.inner_text() == "2/2"
@@ -368,7 +368,7 @@ def _appraiser_lowers_a_score_and_requests_an_explanation(
 
     row = page.locator("#node-1_2")
     row.locator("input[name=v_numerator]").fill("6")
-    row.locator("text=6/10 = 60 %").wait_for()
+    row.locator("text=6/10 = 60%").wait_for()
     story.expect_refusal(400, reverse("assessments:appraise_entry", args=[assessment.pk, "1.2"]))
     row.locator("button:has-text('Lưu thẩm định')").click()
     page.locator("#node-1_2 .row-status.bad:has-text('cần chọn lý do điều chỉnh')").wait_for()
@@ -378,7 +378,8 @@ def _appraiser_lowers_a_score_and_requests_an_explanation(
     row.locator("button:has-text('Lưu thẩm định')").click()
     page.locator("#node-1_2 .row-status.ok").wait_for()
     # Appraised so far: 1.1 = 2, 1.2 = 6/10 of 4 (full at 90 %) = 2,6667, 2.1 not yet entered.
-    assert "4,6667" in page.locator("#appraise-totals").inner_text()
+    # The stored 4,6667 reads with the framework's two display places.
+    assert "4,67/10" in page.locator("#appraise-totals").inner_text()
     story.shot("tham-dinh-ha-diem")
 
     page.click("text=Yêu cầu giải trình")
@@ -431,6 +432,11 @@ def _appraiser_finalises(story: Journey, assessment: Assessment) -> None:
     story.shot("tham-dinh-sau-giai-trinh")
     with page.expect_navigation():
         page.click("button:has-text('Kết thúc thẩm định')")
+    # What cannot be undone is confirmed on a page that says what will happen.
+    page.locator("text=Hồ sơ chuyển sang «Đã thẩm định» và chờ hội đồng thông qua").wait_for()
+    story.shot("tham-dinh-xac-nhan-ket-thuc")
+    with page.expect_navigation():
+        page.click("form.confirm-actions button:has-text('Kết thúc thẩm định')")
     page.locator(".messages li.success:has-text('Đã thẩm định')").wait_for()
     assert _fresh(assessment).state == "appraised"
 
@@ -444,6 +450,10 @@ def _council_approves(story: Journey, journey: dict[str, Any]) -> None:
     page.fill("textarea[name=note]", "Hội đồng nhất trí kết quả thẩm định.")
     with page.expect_navigation():
         page.click("button:has-text('Thông qua kết quả nhóm')")
+    page.locator("text=Những gì hội đồng thông qua").wait_for()
+    story.shot("hoi-dong-tom-tat-truoc-khi-thong-qua")
+    with page.expect_navigation():
+        page.click("form.confirm-actions button:has-text('Thông qua 2 đơn vị')")
     page.locator(".messages li.success:has-text('Hội đồng đã thông qua')").wait_for()
     story.shot("hoi-dong-da-thong-qua")
     assert set(Assessment.objects.values_list("state", flat=True)) == {"approved"}
@@ -458,6 +468,9 @@ def _administrator_publishes(story: Journey, journey: dict[str, Any]) -> None:
     story.shot("quan-tri-cong-bo")
     with page.expect_navigation():
         page.click("button:has-text('Công bố kết quả')")
+    page.locator("text=Các nhóm được công bố").wait_for()
+    with page.expect_navigation():
+        page.click("form.confirm-actions button:has-text('Công bố kết quả')")
     page.locator(".messages li.success:has-text('Đã công bố kết quả của 2 đơn vị.')").wait_for()
     story.shot("quan-tri-da-cong-bo")
     # A later correction goes through an amendment with its reason (only looked at here).

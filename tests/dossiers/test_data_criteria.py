@@ -2,9 +2,9 @@
 as its evidence, the unit cannot edit it, the engine scores it, and locked assessments are
 left alone.
 
-The web fixture's framework has node 2.1 «Hồ sơ đúng hạn» (4 points, bands: ≥ 95 % → 4,
-≥ 80 % → 2, source data, indicator dossiers.on_time_rate). From tests/dossiers/helpers.py:
-unit A 4/5 = 80 % → 2 points; unit B 2/2 = 100 % → 4 points.
+The web fixture's framework has node 2.1 «Hồ sơ đúng hạn» (4 points, bands: ≥ 95% → 4,
+≥ 80% → 2, source data, indicator dossiers.on_time_rate). From tests/dossiers/helpers.py:
+unit A 4/5 = 80% → 2 points; unit B 2/2 = 100% → 4 points.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def test_data_apply_fills_the_data_node_with_its_snapshot(imported, province):
     assert snapshot["store_batches"] == [imported.report["batch"]]
     assert snapshot["batch_files"][0]["file_name"] == "ho-so-2025.csv"
     assert any("indicator_stage1" in statement for statement in snapshot["query"])
-    assert snapshot["summary"].startswith("Tỷ lệ giải quyết đúng hạn: 4/5 đã giải quyết = 80 %")
+    assert snapshot["summary"].startswith("Tỷ lệ giải quyết đúng hạn: 4/5 đã giải quyết = 80%")
     assert "Năm 2025" in snapshot["summary"]
 
 
@@ -127,7 +127,7 @@ def test_the_provenance_page_shows_the_figures_to_the_unit_and_the_appraiser(
         text = login(persona).get(url).content.decode()
         assert "đơn vị không sửa được" in text
         assert "Tỷ lệ giải quyết đúng hạn" in text
-        assert "80 %" in text
+        assert "80%" in text
         assert "ho-so-2025.csv" in text
         assert "indicator_stage1" in text  # the query that produced the figures
     snapshot = json.loads(login("leader").get(url, {"format": "json"}).content)

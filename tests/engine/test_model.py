@@ -335,7 +335,7 @@ def test_it_rejects_a_leaf_without_a_rule() -> None:
     ("field", "value", "message"),
     [
         ("kind", "extra", "loại mục «extra» không có"),
-        ("source", "excel", "nguồn điểm «excel» không có (self, survey, data)"),
+        ("source", "excel", "nguồn điểm «excel» không có (self, survey, data, system)"),
         ("evidence", "yes", "«evidence» phải là required hoặc optional"),
     ],
 )

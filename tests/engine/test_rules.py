@@ -140,13 +140,13 @@ def test_choice_reports_every_bad_option_at_once() -> None:
 def test_ratio_gives_points_in_proportion_to_the_rate() -> None:
     on_time = rule("ratio", "2", {"measure": "hồ sơ đúng hạn"})
     assert on_time.score({"numerator": 3, "denominator": 4}) == Outcome(
-        Decimal("1.5"), "3/4 = 75 % hồ sơ đúng hạn → 1,5/2 điểm"
+        Decimal("1.5"), "3/4 = 75% hồ sơ đúng hạn → 1,5/2 điểm"
     )
 
 
 def test_ratio_without_a_measure_leaves_the_rate_unqualified() -> None:
     assert rule("ratio", "2").score({"numerator": 1, "denominator": 4}).explanation == (
-        "1/4 = 25 % → 0,5/2 điểm"
+        "1/4 = 25% → 0,5/2 điểm"
     )
 
 
@@ -154,7 +154,7 @@ def test_ratio_reaches_full_points_at_full_at_percent_and_stays_there() -> None:
     # The unofficial QĐ 766 reconstruction: online submission gets full points from 50 %.
     online = rule("ratio", "6", {"full_at_percent": 50, "measure": "hồ sơ nộp trực tuyến"})
     assert online.score({"numerator": 30, "denominator": 100}) == Outcome(
-        Decimal("3.6"), "30/100 = 30 % hồ sơ nộp trực tuyến → 3,6/6 điểm (đủ điểm từ 50 %)"
+        Decimal("3.6"), "30/100 = 30% hồ sơ nộp trực tuyến → 3,6/6 điểm (đủ điểm từ 50%)"
     )
     assert online.score({"numerator": 50, "denominator": 100}).points == 6
     assert online.score({"numerator": 49, "denominator": 100}).points == Decimal("5.88")
@@ -164,20 +164,20 @@ def test_ratio_reaches_full_points_at_full_at_percent_and_stays_there() -> None:
 def test_ratio_gives_nothing_below_zero_below_percent_and_counts_the_threshold_itself() -> None:
     on_time = rule("ratio", "4", {"zero_below_percent": 50})
     assert on_time.score({"numerator": 49, "denominator": 100}) == Outcome(
-        Decimal(0), "49/100 = 49 % → 0/4 điểm (dưới 50 % không tính điểm)"
+        Decimal(0), "49/100 = 49% → 0/4 điểm (dưới 50% không tính điểm)"
     )
     assert on_time.score({"numerator": 50, "denominator": 100}) == Outcome(
-        Decimal(2), "50/100 = 50 % → 2/4 điểm"
+        Decimal(2), "50/100 = 50% → 2/4 điểm"
     )
 
 
 def test_ratio_rounds_points_half_up_to_the_points_places() -> None:
     third = rule("ratio", "1")
     assert third.score({"numerator": 1, "denominator": 3}) == Outcome(
-        Decimal("0.3333"), "1/3 = 33,33 % → 0,3333/1 điểm"
+        Decimal("0.3333"), "1/3 = 33,33% → 0,3333/1 điểm"
     )
     assert third.score({"numerator": 2, "denominator": 3}) == Outcome(
-        Decimal("0.6667"), "2/3 = 66,67 % → 0,6667/1 điểm"
+        Decimal("0.6667"), "2/3 = 66,67% → 0,6667/1 điểm"
     )
     two_places = make_rule("ratio", {}, Decimal(1), points_places=2)
     assert two_places.score({"numerator": 2, "denominator": 3}).points == Decimal("0.67")
@@ -186,7 +186,7 @@ def test_ratio_rounds_points_half_up_to_the_points_places() -> None:
 def test_ratio_accepts_a_percentage_typed_with_a_decimal_comma() -> None:
     on_time = rule("ratio", "4", {"measure": "hồ sơ đúng hạn"})
     assert on_time.score({"percent": "87,5"}) == Outcome(
-        Decimal("3.5"), "87,5 % hồ sơ đúng hạn → 3,5/4 điểm"
+        Decimal("3.5"), "87,5% hồ sơ đúng hạn → 3,5/4 điểm"
     )
 
 
@@ -225,8 +225,8 @@ def test_ratio_with_no_cases_follows_if_no_cases(
         ({"numerator": 0, "denominator": -4}, "mẫu số không được âm", "denominator"),
         ({"numerator": 5, "denominator": 4}, "tử số 5 lớn hơn mẫu số 4", "numerator"),
         ({"numerator": "0,5", "denominator": 0}, "tử số 0,5 lớn hơn mẫu số 0", "numerator"),
-        ({"percent": 100.5}, "tỷ lệ phải từ 0 đến 100 %", "percent"),
-        ({"percent": -1}, "tỷ lệ phải từ 0 đến 100 %", "percent"),
+        ({"percent": 100.5}, "tỷ lệ phải từ 0 đến 100%", "percent"),
+        ({"percent": -1}, "tỷ lệ phải từ 0 đến 100%", "percent"),
         ({"percent": "cao"}, "«cao» không phải là số", "percent"),
     ],
 )
@@ -282,19 +282,19 @@ ON_TIME_BANDS = {
 def test_bands_gives_the_points_of_the_highest_threshold_reached() -> None:
     on_time = rule("bands", "1", ON_TIME_BANDS)
     assert on_time.score({"numerator": 35, "denominator": 40}) == Outcome(
-        Decimal("0.75"), "35/40 = 87,5 % hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85 %)"
+        Decimal("0.75"), "35/40 = 87,5% hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85%)"
     )
 
 
 @pytest.mark.parametrize(
     ("numerator", "points", "explanation"),
     [
-        (40, "1", "40/40 = 100 % hồ sơ đúng hạn → 1/1 điểm (mức ≥ 95 %)"),
-        (38, "1", "38/40 = 95 % hồ sơ đúng hạn → 1/1 điểm (mức ≥ 95 %)"),
-        (37, "0.75", "37/40 = 92,5 % hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85 %)"),
-        (34, "0.75", "34/40 = 85 % hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85 %)"),
-        (28, "0.5", "28/40 = 70 % hồ sơ đúng hạn → 0,5/1 điểm (mức ≥ 70 %)"),
-        (27, "0", "27/40 = 67,5 % hồ sơ đúng hạn → 0/1 điểm (dưới mức thấp nhất 70 %)"),
+        (40, "1", "40/40 = 100% hồ sơ đúng hạn → 1/1 điểm (mức ≥ 95%)"),
+        (38, "1", "38/40 = 95% hồ sơ đúng hạn → 1/1 điểm (mức ≥ 95%)"),
+        (37, "0.75", "37/40 = 92,5% hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85%)"),
+        (34, "0.75", "34/40 = 85% hồ sơ đúng hạn → 0,75/1 điểm (mức ≥ 85%)"),
+        (28, "0.5", "28/40 = 70% hồ sơ đúng hạn → 0,5/1 điểm (mức ≥ 70%)"),
+        (27, "0", "27/40 = 67,5% hồ sơ đúng hạn → 0/1 điểm (dưới mức thấp nhất 70%)"),
     ],
 )
 def test_bands_counts_a_rate_exactly_at_a_threshold_as_reaching_it(
@@ -310,7 +310,7 @@ def test_bands_shows_a_recurring_rate_rounded_to_two_decimals() -> None:
     on_time = rule("bands", "1", ON_TIME_BANDS)
     # 2/3 = 66,666…% is below 70 % even though it is shown rounded.
     assert on_time.score({"numerator": 2, "denominator": 3}).explanation == (
-        "2/3 = 66,67 % hồ sơ đúng hạn → 0/1 điểm (dưới mức thấp nhất 70 %)"
+        "2/3 = 66,67% hồ sơ đúng hạn → 0/1 điểm (dưới mức thấp nhất 70%)"
     )
 
 

@@ -101,7 +101,12 @@ def test_the_commune_examples_have_bonus_penalty_and_alternatives(year: int) -> 
     assert kinds["penalty"] == "Điểm trừ"
     assert any(node.alternatives for node in nodes)
     assert any(node.is_quick_win for node in nodes)
-    assert {node.source for node in nodes if node.is_leaf} == {"self", "survey", "data"}
+    # 2025 adds the submission penalty (TRU.2) that the system fills from how the unit sent.
+    system = {"system"} if year == 2025 else set()
+    assert {node.source for node in nodes if node.is_leaf} == {"self", "survey", "data", *system}
+    if year == 2025:
+        assert framework.info.submission is not None
+        assert framework.info.submission.node == "TRU.2"
     assert [band.label for band in framework.info.class_bands] == [
         "Tốt",
         "Khá",

@@ -65,7 +65,7 @@ def test_a_finished_job_reads_done_and_100_percent(ran, admin_user, client):
     client.force_login(admin_user)
     page = client.get(reverse("jobs:detail", args=[job.pk]), headers={"HX-Request": "true"})
     text = page.content.decode()
-    assert "4/4 · 100 %" in text
+    assert "4/4 · 100%" in text
     assert "hx-trigger" not in text  # finished: the page stops polling
 
 

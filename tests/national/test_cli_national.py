@@ -150,7 +150,7 @@ def test_the_make_run_command_prints_the_vietnamese_report() -> None:
     for header in ("Điểm", "Tối đa", "%", "Hạng", "± điểm", "± hạng", "Dư địa cải thiện"):
         assert header in text
     # Decimal commas, and every column survives an 80-column terminal.
-    for figure in ("7,775", "9,0929", "81,84", "72,20", "+0,786", "6,762", "32,75 %"):
+    for figure in ("7,775", "9,0929", "81,84", "72,20", "+0,786", "6,762", "32,75%"):
         assert figure in text
     assert "Cần thêm 0,27 điểm để lên hạng 60; 0,645 điểm để đạt loại B." in text
     assert "2021, tất cả lĩnh vực: generated (parindex demo)" in text

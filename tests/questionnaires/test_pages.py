@@ -83,7 +83,7 @@ def test_the_progress_page_shows_targets_and_margins(as_user, survey, place):
         .content.decode()
     )
 
-    assert "50 %" in text  # three of six
+    assert "50%" in text  # three of six
     assert "± 56,6" in text  # 1,96 × √(0,25 / 3)
     assert "Xã Cát Tiên" in text
 

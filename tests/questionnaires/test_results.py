@@ -100,7 +100,7 @@ def test_the_results_page_shows_each_unit_with_intervals(as_user, scored):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Xã An Bình" in text
-    assert "70,83 %" in text
+    assert "70,83%" in text
     assert "7,08" in text
     assert "chưa có phiếu hợp lệ" in text  # unit B
     rows = page.context["rows"]

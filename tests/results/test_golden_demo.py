@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex import policy
@@ -155,3 +156,75 @@ def test_the_demo_year_2024_is_approved_and_published_through_the_services(demo)
     ranked = PublishedResult.objects.filter(period=period)
     assert ranked.count() == sum(group.units.count() for group in groups)
     assert {row.published_at.date().isoformat() for row in ranked} == {"2025-01-20"}
+
+
+def test_the_demo_year_2025_has_units_that_never_sent_and_is_published_with_the_demo_accounts(
+    demo, settings
+):
+    """README.md, "Walking the 2025 year": every step through the pages, as the demo accounts
+    (rolled back afterwards, so that the other tests see the demo as loaded)."""
+    from django.test import Client
+
+    settings.DEBUG = True  # the demo accounts log in in debug mode only
+
+    period = AssessmentPeriod.objects.get(year=2025)
+    assessments = Assessment.objects.filter(period=period)
+    assert assessments.filter(submission="late", state="submitted").count() == 2
+    assert assessments.filter(submission="not_submitted", state="in_appraisal").count() == 2
+    never_opened = Unit.objects.filter(unit_groups__period=period).exclude(
+        assessments__period=period
+    )
+    assert never_opened.count() == 1
+
+    def as_user(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    def bulk(client: Client, state: str, action: str) -> None:
+        page = client.get(
+            reverse("assessments:queue"), {"period": period.pk, "group": "all", "state": state}
+        )
+        shown = [item.unit_id for item in page.context["items"]]
+        assert shown, state
+        done = client.post(
+            reverse("assessments:bulk"),
+            {"action": action, "period": period.pk, "scope": "shown", "shown": shown},
+        )
+        assert done.status_code == 200  # the confirmation
+        done = client.post(
+            reverse("assessments:bulk"),
+            {
+                "action": action,
+                "period": period.pk,
+                "scope": "shown",
+                "shown": shown,
+                "confirmed": "1",
+            },
+        )
+        assert done.context["refused"] == [], done.context["refused"]
+
+    with transaction.atomic():
+        appraiser = as_user("thamdinh")
+        bulk(appraiser, "overdue", "take_unsubmitted")
+        for head in ("so.truong", "xa.truong"):
+            mine = assessments.get(unit=User.objects.get(username=head).unit)
+            as_user(head).post(reverse("assessments:submit", args=[mine.pk]))
+            mine.refresh_from_db()
+            assert (mine.state, mine.submission) == ("submitted", "late")
+        bulk(appraiser, "submitted", "start_appraisal")
+        bulk(appraiser, "in_appraisal", "finalise")
+        council = as_user("hoidong")
+        for group in period.groups.all():
+            url = reverse("assessments:group_review", args=[group.pk])
+            council.post(url, {"note": "Nhất trí", "confirmed": "1"})
+        decision = {"decision_number": "99/QĐ-UBND", "decision_date": "31/12/2026"}
+        as_user("admin").post(
+            reverse("assessments:publish", args=[period.pk]), {**decision, "confirmed": "1"}
+        )
+        period.refresh_from_db()
+        assert period.status == "published"
+        assert set(assessments.values_list("state", flat=True)) == {"published"}
+        assert assessments.filter(submission="not_submitted").count() == 32
+        assert PublishedResult.objects.filter(period=period).count() == 80
+        transaction.set_rollback(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -68,7 +70,10 @@ def test_the_ranking_page_shows_the_ranking_chart_and_last_year_through_lineage(
     assert "2024: Xã An (cũ)" in text
     assert "-35,94" in text  # 55,56 − 91,50
     assert "Không có kết quả năm 2024." in text  # C is new and has no predecessor
-    assert "5,5556" in text
+    # The stored 5,5556 is shown with the framework's two display places, as official tables
+    # print it; the index keeps its own two places.
+    assert "5,56" in text
+    assert "5,5556" not in text
     assert "55,56" in text
 
 
@@ -95,8 +100,9 @@ def test_the_scorecard_shows_areas_radar_comparison_claims_and_headroom(scored, 
     assert "tự chấm cao" in text
     assert "Không có văn bản kế hoạch kèm theo." in text
     assert "cải thiện nhanh" in text
-    assert "Cần thêm <strong>2,4444 điểm</strong> để lên hạng 2." in text
-    assert "Cần thêm <strong>0,9439 điểm</strong> để đạt loại Trung bình." in text
+    # Points still needed are rounded up to the display places (2,4444 → 2,45), never down.
+    assert "Cần thêm <strong>2,45 điểm</strong> để lên hạng 2." in text
+    assert "Cần thêm <strong>0,95 điểm</strong> để đạt loại Trung bình." in text
     headroom = text[text.index("Dư địa cải thiện") :]
     assert headroom.index("Tỷ lệ nhiệm vụ hoàn thành") < headroom.index("Ban hành kế hoạch CCHC")
 
@@ -154,12 +160,12 @@ def test_the_published_ranking_page_reads_a_fixed_number_of_queries(scored, logi
 def test_a_cached_ranking_shows_a_new_entry_at_once(scored, login):
     client = login("appraiser")
     url = reverse("results:group", args=[scored["group"].pk])
-    assert "5,5556" in client.get(url).content.decode()
+    assert "5,56" in client.get(url).content.decode()
     entry = scored["assessment_a"].entries.get(node_code="1.2")
     entry.appraised_values = {"numerator": 9, "denominator": 10}
     entry.save()
     text = client.get(url).content.decode()
-    assert "5,5556" not in text
+    assert "5,56" not in text
     assert "60,00" in text  # A: 0 + 4 + 2 = 6 of 10
 
 
@@ -175,3 +181,17 @@ def test_a_page_version_is_reused_for_a_moment_without_querying_again(scored, mo
     monkeypatch.setattr(page_versions, "VERSION_TTL_SECONDS", 0)
     scored["assessment_a"].entries.filter(node_code="1.2").delete()
     assert selectors.page_version(group, sees_last_year) != first
+
+
+def test_on_a_phone_the_ranking_shows_rank_unit_total_and_class_and_opens_the_rest(scored, login):
+    page = login("appraiser").get(reverse("results:group", args=[scored["group"].pk]))
+    text = page.content.decode()
+    # A checkbox and its label open the other columns (CSS only: results.css, ≤ 600 px).
+    assert '<input type="checkbox" id="ranking-all-columns" class="cols-toggle">' in text
+    assert 'for="ranking-all-columns"' in text
+    table = text[text.index('<table class="ranking">') : text.index("</table>")]
+    head = table[: table.index("</thead>")]
+    kept = re.findall(r'<th class="num">([^<]+)<', head) + re.findall(r"<th>([^<]+)<", head)
+    assert set(kept) == {"Hạng", "Đơn vị", "Tổng điểm", "Xếp loại"}
+    assert head.count('class="area opt"') == len(scored["group"].framework.nodes.filter(depth=1))
+    assert '<th class="num opt">Chỉ số</th>' in head

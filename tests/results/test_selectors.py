@@ -228,8 +228,8 @@ def test_group_averages_are_shares_of_each_areas_maximum(scored):
 def test_class_bands_are_described_from_the_top_class_down(scored):
     standing = selectors.group_standing(scored["group"])
     assert selectors.class_band_texts(standing.framework.info.class_bands) == [
-        "Tốt: từ 90 %",
-        "Khá: từ 80 % đến dưới 90 %",
-        "Trung bình: từ 65 % đến dưới 80 %",
-        "Yếu: dưới 65 %",
+        "Tốt: từ 90%",
+        "Khá: từ 80% đến dưới 90%",
+        "Trung bình: từ 65% đến dưới 80%",
+        "Yếu: dưới 65%",
     ]

@@ -25,8 +25,8 @@ def test_the_biggest_sources_of_late_dossiers_come_first_with_their_point_gain(
     # U3 handled or still processing 3 dossiers: 20 × 2 / 3 of the timeliness points.
     assert top.points_gain == D("13.33")
     assert top.text == (
-        "Xã Ba — Đăng ký C: 2 hồ sơ trễ hạn hoặc đang quá hạn (33,33 % tổng số của tỉnh); "
-        "tỷ lệ đúng hạn 0 %; giải quyết đúng hạn số hồ sơ này thì điểm tiến độ (766) của đơn vị "
+        "Xã Ba — Đăng ký C: 2 hồ sơ trễ hạn hoặc đang quá hạn (33,33% tổng số của tỉnh); "
+        "tỷ lệ đúng hạn 0%; giải quyết đúng hạn số hồ sơ này thì điểm tiến độ (766) của đơn vị "
         "+13,33"
     )
 

@@ -81,6 +81,8 @@ ENTRIES = {
     # The unit's pages.
     "assessments:mine": Entry(ALL),  # provincial roles are sent on to the queue
     "assessments:self": Entry(SEES_A, lambda p: [_a(p)]),
+    # The printable self-assessment form: whoever sees the self-assessment.
+    "assessments:self_print": Entry(SEES_A, lambda p: [_a(p)]),
     "assessments:entry_save": Entry(
         UNIT_A, lambda p: [_a(p), "1.1"], method="post", data={"v_value": "yes", "version": "1"}
     ),
@@ -104,6 +106,9 @@ ENTRIES = {
     "assessments:explanation_send": Entry(UNIT_A, lambda p: [_a(p), _round(p).pk], method="post"),
     # The province's pages.
     "assessments:queue": Entry(PROVINCIAL),
+    # Acting on many units of the queue, and taking in a unit that never submitted: appraisers.
+    "assessments:bulk": Entry({"appraiser"}, method="post", data={"action": "remind"}),
+    "assessments:take": Entry({"appraiser"}, lambda p: [p["period"].pk, p["unit_a"].pk]),
     "assessments:appraise": Entry(PROVINCIAL, lambda p: [_a(p)]),
     "assessments:appraise_entry": Entry(
         {"appraiser"}, lambda p: [_a(p), "1.1"], method="post", data={"version": "1"}

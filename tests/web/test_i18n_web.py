@@ -85,7 +85,7 @@ def test_a_framework_maximum_with_decimals_is_written_with_a_comma(login, provin
 
     assert re.search(r'class="pts num">2,5<', page)  # not "2,5000"
     assert re.search(r'class="pts num">6<', page)
-    assert "Khá ≥ 82,5 %" in page
+    assert "Khá ≥ 82,5%" in page
 
 
 def test_switching_to_english_with_the_language_form_changes_the_page_language(login, province):

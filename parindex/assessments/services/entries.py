@@ -19,6 +19,7 @@ from parindex.accounts.models import User
 from parindex.assessments import workflow
 from parindex.assessments.errors import WorkflowError
 from parindex.assessments.models import AdjustmentReason, Assessment, NodeEntry
+from parindex.assessments.selectors import self_counts
 from parindex.assessments.services.shared import (
     act,
     check_self_deadline,
@@ -71,7 +72,11 @@ def entry_save_self(
     )
 
 
-_SOURCE_LABELS = {"survey": _("điều tra xã hội học"), "data": _("số liệu hệ thống")}
+_SOURCE_LABELS = {
+    "survey": _("điều tra xã hội học"),
+    "data": _("số liệu hệ thống"),
+    "system": _("việc gửi tự đánh giá (hệ thống ghi nhận)"),
+}
 
 
 def _effective_points(
@@ -128,12 +133,14 @@ def entry_appraise(
     }
     if node.source == "self":
         has_evidence = entry.evidence_links.exists()
+        # A unit that never sent its self-assessment claims nothing: any points need a reason.
+        own = entry.self_points if self_counts(assessment) else None
         claimed = _effective_points(
-            node, entry.self_points, has_evidence, bool(entry.written_explanation.strip())
+            node, own, has_evidence, bool(entry.written_explanation.strip())
         )
         given = _effective_points(
             node,
-            entry.self_points if values is None else points,
+            own if values is None else points,
             has_evidence,
             explanation_accepted,
         )

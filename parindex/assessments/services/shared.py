@@ -28,13 +28,14 @@ from parindex.assessments.selectors import (
     open_explanation,
     unit_deadline,
 )
+from parindex.audit.labels import moment_text
 from parindex.audit.models import AuditEvent
 from parindex.audit.services import audit_record
 from parindex.engine import Node, RuleInputError
 
 
 def local_time(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 def act(assessment: Assessment, action: workflow.Action, actor: User) -> workflow.State:
@@ -50,8 +51,10 @@ def move(
     actor: User,
     action: workflow.Action,
     reason: str = "",
+    changes: Mapping[str, Any] | None = None,
 ) -> None:
-    """Change the state if nobody else changed the assessment since it was loaded."""
+    """Change the state if nobody else changed the assessment since it was loaded; `changes`
+    are other fields the same step changes, audited in the same event."""
     old = assessment.state
     updated = Assessment.objects.filter(pk=assessment.pk, version=assessment.version).update(
         state=target.value, version=F("version") + 1, updated_at=timezone.now()
@@ -65,7 +68,7 @@ def move(
         actor=actor,
         action=action.value,
         instance=assessment,
-        changes={"state": [old, target.value]},
+        changes={"state": [old, target.value], **(changes or {})},
         reason=reason,
         scope=assessment,
     )
@@ -146,7 +149,8 @@ def _stale_message(entry: NodeEntry) -> str:
         return gettext("Mục %(code)s vừa được thay đổi; hãy tải lại trang.") % {
             "code": entry.node_code
         }
-    changed = "; ".join(describe_changes(event.changes))
+    node = engine_for_group(entry.assessment.group).nodes.get(entry.node_code)
+    changed = "; ".join(describe_changes(event.changes, node=node))
     return gettext(
         "Mục %(code)s vừa được %(actor)s sửa lúc %(when)s (%(changes)s). Thay đổi của bạn chưa "
         "được lưu; hãy xem lại rồi lưu lần nữa."

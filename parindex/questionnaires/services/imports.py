@@ -181,8 +181,16 @@ def responses_import(
     )
 
 
-_EDITABLE = ("respondent_group", "answers", "form_version", "started_at", "ended_at")
-_EDITABLE += ("submitted_at", "source_hash")
+# What an edited submission changes in its stored response (besides its unit and batch).
+_EDITABLE = (
+    "respondent_group",
+    "answers",
+    "form_version",
+    "started_at",
+    "ended_at",
+    "submitted_at",
+    "source_hash",
+)
 
 
 def _replaced(parsed: ResponseImport) -> pa.Array:

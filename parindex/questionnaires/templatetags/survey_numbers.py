@@ -1,4 +1,4 @@
-"""Numbers of the survey pages as officials write them (decimal comma, "87,5 %")."""
+"""Numbers of the survey pages as officials write them (decimal comma, "87,5%")."""
 
 from __future__ import annotations
 

@@ -15,7 +15,12 @@ Reports and charts consume these objects, never querysets.
 
 from parindex.results.selectors.landing import class_band_texts, result_periods
 from parindex.results.selectors.page_versions import clear_live_cache, page_version
-from parindex.results.selectors.rankings import RankingPage, RankingRow, ranking_page
+from parindex.results.selectors.rankings import (
+    RankingPage,
+    RankingRow,
+    RankInterval,
+    ranking_page,
+)
 from parindex.results.selectors.scorecards import (
     Scorecard,
     group_area_averages,
@@ -43,6 +48,7 @@ __all__ = [
     "SEVERAL",
     "SOLE",
     "PreviousYear",
+    "RankInterval",
     "RankingPage",
     "RankingRow",
     "Scorecard",

@@ -20,19 +20,19 @@ def result_periods() -> QuerySet[AssessmentPeriod]:
 
 
 def class_band_texts(bands: Sequence[ClassBand]) -> list[str]:
-    """ "Tốt: từ 90 %", "Khá: từ 80 % đến dưới 90 %", …, "Yếu: dưới 65 %"."""
+    """ "Tốt: từ 90%", "Khá: từ 80% đến dưới 90%", …, "Yếu: dưới 65%"."""
     ordered = sorted(bands, key=lambda band: band.min_percent, reverse=True)
     texts = []
     upper: Decimal | None = None
     for band in ordered:
         if band.min_percent > 0 and upper is None:
             texts.append(
-                gettext("%(class)s: từ %(low)s %%")
+                gettext("%(class)s: từ %(low)s%%")
                 % {"class": band.label, "low": format_number(band.min_percent)}
             )
         elif band.min_percent > 0:
             texts.append(
-                gettext("%(class)s: từ %(low)s %% đến dưới %(high)s %%")
+                gettext("%(class)s: từ %(low)s%% đến dưới %(high)s%%")
                 % {
                     "class": band.label,
                     "low": format_number(band.min_percent),
@@ -41,7 +41,7 @@ def class_band_texts(bands: Sequence[ClassBand]) -> list[str]:
             )
         elif upper is not None:
             texts.append(
-                gettext("%(class)s: dưới %(high)s %%")
+                gettext("%(class)s: dưới %(high)s%%")
                 % {"class": band.label, "high": format_number(upper)}
             )
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,16 @@ class AreaCell:
 
 
 @dataclass(frozen=True)
+class RankInterval:
+    """A rank's 90 % Monte Carlo interval (`parindex.plans` computes it, per results version),
+    and whether the rank is distinguishable from its neighbours'."""
+
+    low: int
+    high: int
+    distinguishable: bool
+
+
+@dataclass(frozen=True)
 class RankingRow:
     code: str
     unit: Unit
@@ -30,6 +41,7 @@ class RankingRow:
     amendment: Amendment | None
     previous: PreviousYear | None
     ranked_units: int
+    interval: RankInterval | None = None
 
     @property
     def index_change(self) -> Decimal | None:
@@ -79,8 +91,14 @@ class RankingPage:
         return round_half_up(total / len(self.rows), self.framework.info.index_places)
 
 
-def ranking_page(group: UnitGroup, show_previous: bool) -> RankingPage:
+def ranking_page(
+    group: UnitGroup,
+    show_previous: bool,
+    intervals: Mapping[str, RankInterval] | None = None,
+) -> RankingPage:
+    """The group's ranking; `intervals` (by unit code) adds each rank's interval."""
     standing = group_standing(group)
+    intervals = intervals or {}
     ranking = standing.ranking
     codes = standing.ordered()
     units = [standing.units[code] for code in codes]
@@ -107,6 +125,7 @@ def ranking_page(group: UnitGroup, show_previous: bool) -> RankingPage:
                     amendment=standing.amendments.get(code),
                     previous=previous.get(unit.pk),
                     ranked_units=ranking.size,
+                    interval=intervals.get(code),
                 )
             )
     not_ranked: list[Unit] = []

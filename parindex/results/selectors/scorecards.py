@@ -106,6 +106,11 @@ class Scorecard:
         return self.standing.framework
 
     @property
+    def submission(self) -> str:
+        """How the unit sent its self-assessment (`Submission`), "" when not known."""
+        return self.standing.submissions.get(self.code, "")
+
+    @property
     def ranked_units(self) -> int:
         assert self.standing.ranking is not None
         return self.standing.ranking.size

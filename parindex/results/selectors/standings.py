@@ -119,6 +119,9 @@ class Standing:
     ranking: GroupRanking | None
     units: Mapping[str, Unit]  # by unit code
     amendments: Mapping[str, Amendment] = field(default_factory=dict)
+    # How each unit sent its self-assessment (`Submission`: on_time, late, not_submitted), by
+    # unit code; reports mark the late and the missing ones.
+    submissions: Mapping[str, str] = field(default_factory=dict)
     _live: GroupResults | None = None
 
     @property
@@ -210,6 +213,16 @@ def _published_standing(group: UnitGroup, rows: Sequence[PublishedResult]) -> St
         ranking=_frozen_ranking(framework, rows) if rows else None,
         units={row.unit.code: row.unit for row in rows},
         amendments=amendments,
+        submissions=group_submissions(group),
+    )
+
+
+def group_submissions(group: UnitGroup) -> dict[str, str]:
+    """How each unit of the group sent its self-assessment, by unit code (one query)."""
+    return dict(
+        Assessment.objects.filter(group=group)
+        .exclude(submission="")
+        .values_list("unit__code", "submission")
     )
 
 
@@ -242,6 +255,7 @@ def group_standing(group: UnitGroup) -> Standing:
         published=False,
         ranking=live.ranking if live is not None else None,
         units=units,
+        submissions=group_submissions(group) if live is not None else {},
         _live=live,
     )
 

@@ -6,13 +6,13 @@ show the same digits for the same figure.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from parindex.engine import format_number, format_percent, format_signed
+from parindex.engine import format_number, format_percent, format_signed, round_half_up
 
 register = template.Library()
 
@@ -32,9 +32,48 @@ def num(value: Any, places: Any = None) -> str:
     return format_number(number, int(places) if places not in (None, "") else None)
 
 
+# The framework's `display_places` when a template does not say (`rounding` in
+# docs/framework-format.md): official tables print points with two decimals.
+DISPLAY_PLACES = 2
+
+
+def _places(places: Any) -> int:
+    return int(places) if places not in (None, "") else DISPLAY_PLACES
+
+
+@register.filter
+def score(value: Any, places: Any = None) -> str:
+    """Points as official tables print them: rounded half-up to the framework's display places
+    (`{{ x|score:places }}`, 2 without): "2,66", "7,50", "10,00". The stored points keep their
+    precision (2,6589)."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return format_number(number, _places(places))
+
+
+@register.filter
+def score_up(value: Any, places: Any = None) -> str:
+    """Points still needed, rounded up to the display places: 0,0012 reads 0,01, never 0,00."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-_places(places))
+    return format_number(number.quantize(quantum, rounding=ROUND_CEILING), _places(places))
+
+
+@register.filter
+def signed_score(value: Any, places: Any = None) -> str:
+    """A change of points with its sign, rounded like `score`: "+0,25", "-1,50", "0,00"."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return format_signed(round_half_up(number, _places(places)), _places(places))
+
+
 @register.filter
 def pct(value: Any, places: Any = 2) -> str:
-    """ "87,50 %"."""
+    """ "87,50%" (no space, as official documents write it)."""
     number = _decimal(value)
     if number is None:
         return "—"

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from parindex.web.assessments import views_appraisal, views_audit, views_notifications, views_unit
+from parindex.web.assessments import (
+    views_appraisal,
+    views_audit,
+    views_notifications,
+    views_print,
+    views_queue,
+    views_unit,
+)
 
 app_name = "assessments"
 urlpatterns = [
     # The unit's side.
     path("", views_unit.my_assessments, name="mine"),
     path("<int:pk>/", views_unit.assessment_self, name="self"),
+    path("<int:pk>/print/", views_print.self_print, name="self_print"),
     path("<int:pk>/nodes/<str:code>/", views_unit.entry_save, name="entry_save"),
     path("<int:pk>/nodes/<str:code>/preview/", views_unit.entry_preview, name="entry_preview"),
     path("<int:pk>/nodes/<str:code>/evidence/", views_unit.evidence_upload, name="evidence_upload"),
@@ -32,7 +40,13 @@ urlpatterns = [
         name="explanation_send",
     ),
     # The province's side.
-    path("queue/", views_appraisal.queue, name="queue"),
+    path("queue/", views_queue.queue, name="queue"),
+    path("queue/bulk/", views_queue.bulk, name="bulk"),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/take/",
+        views_queue.take_unsubmitted,
+        name="take",
+    ),
     path("<int:pk>/appraise/", views_appraisal.appraise, name="appraise"),
     path("<int:pk>/appraise/<str:code>/", views_appraisal.appraise_entry, name="appraise_entry"),
     path("<int:pk>/transition/", views_appraisal.transition, name="transition"),

@@ -1,6 +1,8 @@
-"""The province's pages: the appraisal queue, the appraisal page (self and appraised side by
-side, a reason for each adjustment), explanation requests, state changes, the council's
-approval per unit group, publication with the decision, and amendments after publication."""
+"""The province's pages: the appraisal page (self and appraised side by side, a reason for
+each adjustment), explanation requests, state changes, the council's approval per unit group,
+publication with the decision, and amendments after publication. What cannot be undone
+(finalise, approve, publish, amend) is confirmed on a page that says what will happen. The
+queue and the actions on many units are in `views_queue`."""
 
 from __future__ import annotations
 
@@ -9,11 +11,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,23 +26,33 @@ from parindex.assessments.forms import (
     ApprovalForm,
     ExplanationRequestForm,
     PublishForm,
+    QueueFilterForm,
     TransitionForm,
 )
-from parindex.assessments.models import Assessment
+from parindex.assessments.models import Assessment, Submission
 from parindex.assessments.publication_selectors import (
     group_summary,
     publication_periods,
     publication_ready,
     published_rows,
-    state_counts,
+)
+from parindex.assessments.queue_selectors import (
+    QueueFilters,
+    appraisers,
+    matching_unit_ids,
+    queue_items,
 )
 from parindex.assessments.selectors import (
     NodeRow,
+    QueueRow,
     Sheet,
+    assessment_result,
     assessment_sheet,
     dom_id,
     leaf_sheet,
-    queue_rows,
+    preview,
+    unit_deadline,
+    values_text,
 )
 from parindex.assessments.services import explanations as explanation_services
 from parindex.assessments.services.entries import entry_appraise
@@ -51,6 +62,7 @@ from parindex.assessments.services.transitions import (
     REASON_REQUIRED,
     assessment_transition,
 )
+from parindex.engine import format_number
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult, UnitGroup
 from parindex.policy import (
     appraisal_edit_state,
@@ -65,50 +77,14 @@ from parindex.web.assessments.views_common import (
     CONFLICT,
     INVALID,
     appraise_url,
+    chosen_period,
+    confirm_page,
     done,
+    is_confirmed,
     leaf_or_404,
+    safe_next,
 )
 from parindex.web.http import AuthedRequest
-
-
-def _chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
-    """The period asked for, else the latest one still in progress, else the latest."""
-    periods = AssessmentPeriod.objects.all()
-    wanted = request.GET.get("period", "")
-    if wanted.isdigit():
-        period = periods.filter(pk=int(wanted)).first()
-        if period is not None:
-            return period
-    return (
-        periods.exclude(status=PeriodStatus.PUBLISHED).filter(groups__isnull=False).first()
-        or periods.first()
-    )
-
-
-@login_required
-def queue(request: AuthedRequest) -> HttpResponse:
-    """Every unit of one group of one period: state, self and appraised totals."""
-    require(request.user, "assessments.view_all")
-    period = _chosen_period(request)
-    groups = list(period.groups.select_related("framework")) if period else []
-    wanted = request.GET.get("group", "")
-    group = next((g for g in groups if str(g.pk) == wanted), groups[0] if groups else None)
-    rows = queue_rows(group) if group is not None else []
-    return render(
-        request,
-        "assessments/queue.html",
-        {
-            "periods": AssessmentPeriod.objects.all(),
-            "period": period,
-            "groups": groups,
-            "group": group,
-            "rows": rows,
-            "counts": state_counts(rows),
-            "appraisable": [
-                state.value for state in (*workflow.APPRAISER_EDITABLE, workflow.State.SUBMITTED)
-            ],
-        },
-    )
 
 
 def _appraisal_form(row: NodeRow, editable: bool, data: Any = None) -> AppraisalForm:
@@ -140,6 +116,7 @@ def _appraisal_context(
         if row.is_leaf:
             row.form = _appraisal_form(row, editable)
     actions = state_actions(request.user, assessment)
+    deadline = unit_deadline(assessment)
     return {
         "assessment": assessment,
         "sheet": sheet,
@@ -152,6 +129,9 @@ def _appraisal_context(
         ],
         "may_request": workflow.Action.REQUEST_EXPLANATION in actions,
         "may_amend": workflow.Action.AMEND in actions,
+        "may_take": workflow.Action.TAKE_UNSUBMITTED in actions,
+        "deadline": deadline,
+        "overdue": timezone.now() > deadline,
         "rounds": assessment.explanation_requests.prefetch_related("items"),
     }
 
@@ -223,25 +203,20 @@ def appraise_entry(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "assessments/_appraise_row.html", context, status=status)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @login_required
 @require_POST
 def transition(request: AuthedRequest, pk: int) -> HttpResponse:
     """Plain state changes (start, return to the unit, finalise, reopen, return for review)."""
     assessment = assessment_for(request.user, pk)
     form = TransitionForm(request.POST)
-    back = _safe_next(request, appraise_url(assessment))
+    back = safe_next(request, appraise_url(assessment))
     if not form.is_valid():
         return done(request, back, error=_("Thao tác không hợp lệ."))
     action = workflow.Action(form.cleaned_data["action"])
     if not may_ever(request.user, action):
         raise PermissionDenied
+    if action == workflow.Action.FINALISE and not is_confirmed(request):
+        return _confirm_finalise(request, assessment, back)
     try:
         assessment_transition(
             actor=request.user,
@@ -257,6 +232,33 @@ def transition(request: AuthedRequest, pk: int) -> HttpResponse:
         back,
         _("Đã %(action)s: hồ sơ chuyển sang «%(state)s».")
         % {"action": workflow.ACTION_LABELS[action], "state": state},
+    )
+
+
+def _confirm_finalise(request: AuthedRequest, assessment: Assessment, back: str) -> HttpResponse:
+    result = assessment_result(assessment)
+    return confirm_page(
+        request,
+        title=_("Kết thúc thẩm định: %(unit)s") % {"unit": assessment.unit.name},
+        consequences=[
+            _("Điểm thẩm định hiện nay: %(total)s/%(max)s điểm (chỉ số %(index)s).")
+            % {
+                "total": format_number(result.total),
+                "max": format_number(result.framework.info.max_total),
+                "index": format_number(result.index),
+            },
+            _(
+                "Các mục thẩm định viên chưa điều chỉnh được chấp nhận như đơn vị tự chấm; mọi "
+                "mục được chốt."
+            ),
+            _(
+                "Hồ sơ chuyển sang «Đã thẩm định» và chờ hội đồng thông qua; chỉ mở lại được "
+                "trước khi hội đồng thông qua."
+            ),
+        ],
+        confirm_label=_("Kết thúc thẩm định"),
+        cancel_url=back,
+        irreversible=False,
     )
 
 
@@ -317,19 +319,37 @@ def explanation_request(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- the council ---------------------------------------------------------------------------
 
 
+def _filtered(rows: list[QueueRow], group: UnitGroup, filters: QueueFilters) -> list[QueueRow]:
+    if not filters.active:
+        return rows
+    ids = matching_unit_ids(group.period, [group], filters)
+    return [row for row in rows if row.unit_id in ids]
+
+
 @login_required
 def council(request: AuthedRequest) -> HttpResponse:
-    """The period's unit groups and how far each is from the council's approval."""
+    """The period's unit groups and how far each is from the council's approval; with a
+    filter (name, state, how the unit sent), the matching units of the chosen groups."""
     require(request.user, "assessments.view_all")
-    period = _chosen_period(request)
-    groups = list(period.groups.select_related("framework")) if period else []
+    period = chosen_period(request)
+    groups = list(period.groups.select_related("framework", "period")) if period else []
+    wanted = request.GET.get("group", "")
+    chosen = [group for group in groups if str(group.pk) == wanted] or groups
+    form = QueueFilterForm(request.GET or None, appraisers=appraisers())
+    filters = form.filters()
+    items = queue_items(period, chosen, filters)[1] if period and filters.active else []
     return render(
         request,
         "assessments/council.html",
         {
             "periods": AssessmentPeriod.objects.all(),
             "period": period,
-            "summaries": [group_summary(group) for group in groups],
+            "groups": groups,
+            "wanted": wanted,
+            "form": form,
+            "filtering": filters.active,
+            "items": items,
+            "summaries": [group_summary(group) for group in chosen],
             "may_approve": can(request.user, "assessments.approve"),
         },
     )
@@ -338,38 +358,110 @@ def council(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_review(request: AuthedRequest, group_pk: int) -> HttpResponse:
-    """One group's appraised results (provisional ranks), approved here by the council."""
+    """One group's appraised results (provisional ranks), approved here by the council after a
+    summary of what it approves."""
     require(request.user, "assessments.view_all")
     group = UnitGroup.objects.select_related("period", "framework").filter(pk=group_pk).first()
     if group is None:
         raise Http404
     form = ApprovalForm(request.POST or None)
+    url = reverse("assessments:group_review", args=[group.pk])
     if request.method == "POST":
         require(request.user, "assessments.approve")
         if form.is_valid():
-            url = reverse("assessments:group_review", args=[group.pk])
+            note = form.cleaned_data["note"]
+            summary = group_summary(group)
+            if summary["ready"] and not is_confirmed(request):
+                return _confirm_approval(request, summary, note, url)
             try:
-                group_approve(
-                    actor=request.user,
-                    group=group,
-                    note=form.cleaned_data["note"],
-                )
+                group_approve(actor=request.user, group=group, note=note)
             except WorkflowError as refused:
                 return done(request, url, error=str(refused))
             return done(
                 request, url, _("Hội đồng đã thông qua kết quả nhóm %(name)s.") % {"name": group}
             )
     summary = group_summary(group)
+    filter_form = QueueFilterForm(request.GET or None, appraisers=appraisers())
+    filters = filter_form.filters()
     return render(
         request,
         "assessments/group_review.html",
         {
             **summary,
+            "rows": _filtered(summary["rows"], group, filters),
+            "total": len(summary["rows"]),
+            "filter_form": filter_form,
+            "filtering": filters.active,
             "form": form,
             "may_approve": can(request.user, "assessments.approve"),
             "return_action": workflow.Action.RETURN_FOR_REVIEW.value,
         },
     )
+
+
+def _class_counts(rows: list[QueueRow]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.class_label] = counts.get(row.class_label, 0) + 1
+    return sorted(counts.items())
+
+
+def _submission_count(rows: list[QueueRow], kind: str) -> int:
+    return sum(1 for row in rows if row.assessment and row.assessment.submission == kind)
+
+
+def _confirm_approval(
+    request: AuthedRequest, summary: dict[str, Any], note: str, url: str
+) -> HttpResponse:
+    group: UnitGroup = summary["group"]
+    rows: list[QueueRow] = summary["rows"]
+    approving = [
+        row for row in rows if row.assessment and row.assessment.state == workflow.State.APPRAISED
+    ]
+    lines = [
+        _(
+            "%(count)s hồ sơ «Đã thẩm định» của nhóm %(group)s chuyển sang «Hội đồng đã thông "
+            "qua»; điểm bị khóa, chỉ sửa được khi hội đồng trả lại để thẩm định lại."
+        )
+        % {"count": len(approving), "group": group.name},
+    ]
+    not_submitted = _submission_count(rows, Submission.NOT_SUBMITTED)
+    late = _submission_count(rows, Submission.LATE)
+    if not_submitted or late:
+        lines.append(
+            _(
+                "Trong nhóm có %(not_submitted)s đơn vị không gửi tự đánh giá và %(late)s đơn vị "
+                "gửi muộn; điểm của các đơn vị này theo quy định của bộ tiêu chí."
+            )
+            % {"not_submitted": not_submitted, "late": late}
+        )
+    lines.append(
+        _(
+            "Thẩm định viên và quản trị hệ thống được thông báo; kết quả được công bố khi mọi "
+            "nhóm của kỳ đã được thông qua."
+        )
+    )
+    return confirm_page(
+        request,
+        title=_("Thông qua kết quả nhóm %(group)s") % {"group": group.name},
+        consequences=lines,
+        confirm_label=_("Thông qua %(count)s đơn vị") % {"count": len(approving)},
+        cancel_url=url,
+        summary_template="assessments/_approval_summary.html",
+        context={
+            "rows": rows,
+            "classes": _class_counts(rows),
+            "note": note,
+            "average_index": _average_index(rows),
+        },
+    )
+
+
+def _average_index(rows: list[QueueRow]) -> Any:
+    indices = [row.index for row in rows if row.index is not None]
+    if not indices:
+        return None
+    return sum(indices) / len(indices)
 
 
 # --- publication and amendments ----------------------------------------------------------------
@@ -384,28 +476,43 @@ def publication_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def publish(request: AuthedRequest, period_pk: int) -> HttpResponse:
-    """The administrator publishes the period's approved results with the decision."""
+    """The administrator publishes the period's approved results with the decision, after a
+    page that says what publication does."""
     require(request.user, "assessments.publish")
     period = period_for(request.user, period_pk)
     form = PublishForm(request.POST or None)
+    url = reverse("assessments:publish", args=[period.pk])
     error = ""
+    is_published = period.status == PeriodStatus.PUBLISHED
+    groups = list(period.groups.select_related("framework", "period"))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not is_confirmed(request) and not is_published and publication_ready(period):
+            summaries = [group_summary(group) for group in groups]
+            return _confirm_publication(request, period, summaries, data, url)
         try:
             count = period_publish(
                 actor=request.user,
                 period=period,
-                decision_number=form.cleaned_data["decision_number"],
-                decision_date=form.cleaned_data["decision_date"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
             )
         except WorkflowError as refused:
             error = str(refused)
         else:
             return done(
-                request,
-                reverse("assessments:publish", args=[period.pk]),
-                _("Đã công bố kết quả của %(count)s đơn vị.") % {"count": count},
+                request, url, _("Đã công bố kết quả của %(count)s đơn vị.") % {"count": count}
             )
-    is_published = period.status == PeriodStatus.PUBLISHED
+    filter_form = QueueFilterForm(request.GET or None, appraisers=appraisers())
+    filters = filter_form.filters()
+    wanted = request.GET.get("group", "")
+    summaries = []
+    if not is_published:
+        for group in groups:
+            if wanted and str(group.pk) != wanted:
+                continue
+            summary = group_summary(group)
+            summaries.append({**summary, "rows": _filtered(summary["rows"], group, filters)})
     return render(
         request,
         "assessments/publish.html",
@@ -413,10 +520,12 @@ def publish(request: AuthedRequest, period_pk: int) -> HttpResponse:
             "period": period,
             "form": form,
             "error": error,
+            "filter_form": filter_form,
+            "filtering": filters.active or bool(wanted),
+            "all_groups": groups,
+            "wanted": wanted,
             # The groups' tables before publication, the published rows after.
-            "groups": []
-            if is_published
-            else [group_summary(group) for group in period.groups.select_related("framework")],
+            "groups": summaries,
             "ready": publication_ready(period),
             "is_published": is_published,
             "published": published_rows(period) if is_published else [],
@@ -425,10 +534,57 @@ def publish(request: AuthedRequest, period_pk: int) -> HttpResponse:
     )
 
 
+def _confirm_publication(
+    request: AuthedRequest,
+    period: AssessmentPeriod,
+    summaries: list[dict[str, Any]],
+    data: dict[str, Any],
+    url: str,
+) -> HttpResponse:
+    rows = [row for summary in summaries for row in summary["rows"]]
+    lines = [
+        _(
+            "Kết quả của %(count)s đơn vị ở %(groups)s nhóm được công bố theo Quyết định "
+            "%(number)s ngày %(date)s: tổng điểm, chỉ số, thứ hạng và xếp loại được giữ nguyên "
+            "như đã công bố."
+        )
+        % {
+            "count": len(rows),
+            "groups": len(summaries),
+            "number": data["decision_number"],
+            "date": data["decision_date"].strftime("%d/%m/%Y"),
+        },
+        _("Mọi người dùng được thông báo; đơn vị xem được kết quả và điểm thẩm định của mình."),
+        _(
+            "Sau khi công bố, kết quả chỉ sửa được bằng điều chỉnh có lý do; kết quả đã công "
+            "bố vẫn được giữ."
+        ),
+    ]
+    not_submitted = _submission_count(rows, Submission.NOT_SUBMITTED)
+    if not_submitted:
+        lines.append(
+            _(
+                "%(count)s đơn vị không gửi tự đánh giá được công bố với điểm thẩm định và ghi "
+                "chú «không gửi»."
+            )
+            % {"count": not_submitted}
+        )
+    return confirm_page(
+        request,
+        title=_("Công bố kết quả %(period)s") % {"period": period.name},
+        consequences=lines,
+        confirm_label=_("Công bố kết quả"),
+        cancel_url=url,
+        summary_template="assessments/_publication_summary.html",
+        context={"summaries": summaries},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def amend(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Correct a published result, with a reason; the old published row stays as it was."""
+    """Correct a published result, with a reason, after a page that shows the change; the old
+    published row stays as it was."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.AMEND)
     sheet = assessment_sheet(assessment)
     leaves = [row for row in sheet.rows if row.is_leaf]
@@ -436,6 +592,7 @@ def amend(request: AuthedRequest, pk: int) -> HttpResponse:
     row = next((each for each in leaves if each.code == code), None)
     form = None
     error = ""
+    url = reverse("assessments:amend", args=[assessment.pk])
     if row is not None:
         entry = row.entry
         stored = None
@@ -448,6 +605,17 @@ def amend(request: AuthedRequest, pk: int) -> HttpResponse:
             values = form.values()
             if values is None:
                 error = _("Nhập giá trị mới của mục.")
+            elif not is_confirmed(request):
+                points, explanation = preview(row.node, values)
+                if points is None:
+                    error = _("Mục %(code)s: %(message)s") % {
+                        "code": row.code,
+                        "message": explanation,
+                    }
+                else:
+                    return _confirm_amendment(
+                        request, assessment, row, values, points, form.cleaned_data["reason"], url
+                    )
             else:
                 try:
                     amended = result_amend(
@@ -462,7 +630,7 @@ def amend(request: AuthedRequest, pk: int) -> HttpResponse:
                 else:
                     return done(
                         request,
-                        reverse("assessments:amend", args=[assessment.pk]),
+                        url,
                         _("Đã điều chỉnh; %(count)s đơn vị có kết quả công bố mới.")
                         % {"count": len(amended)},
                     )
@@ -482,4 +650,39 @@ def amend(request: AuthedRequest, pk: int) -> HttpResponse:
             "is_published": assessment.state == workflow.State.PUBLISHED,
         },
         status=INVALID if error else 200,
+    )
+
+
+def _confirm_amendment(
+    request: AuthedRequest,
+    assessment: Assessment,
+    row: NodeRow,
+    values: dict[str, Any],
+    points: Any,
+    reason: str,
+    url: str,
+) -> HttpResponse:
+    return confirm_page(
+        request,
+        title=_("Điều chỉnh kết quả đã công bố: %(unit)s") % {"unit": assessment.unit.name},
+        consequences=[
+            _("Mục %(code)s: %(old)s → %(new)s/%(max)s điểm (%(values)s).")
+            % {
+                "code": row.code,
+                "old": format_number(row.appraised_result.points),
+                "new": format_number(points),
+                "max": format_number(row.node.max_points),
+                "values": values_text(row.node, values),
+            },
+            _("Lý do: %(reason)s") % {"reason": reason.strip()},
+            _(
+                "Nhóm %(group)s được xếp hạng lại; mỗi đơn vị có điểm, hạng hoặc xếp loại thay "
+                "đổi nhận một kết quả công bố mới ghi là điều chỉnh, kèm lý do; kết quả đã công "
+                "bố vẫn được giữ."
+            )
+            % {"group": assessment.group.name},
+            _("Đơn vị, lãnh đạo tỉnh và hội đồng được thông báo."),
+        ],
+        confirm_label=_("Điều chỉnh và xếp hạng lại"),
+        cancel_url=f"{url}?node={row.code}",
     )

@@ -1,4 +1,5 @@
-"""The audit trail of one unit's assessment, or of one of its nodes: on a page and in Excel.
+"""The audit trail of one unit's assessment, or of one of its nodes: on a page and in Excel,
+in the words of the audit page (`parindex.audit.labels`).
 
 Whoever may see the assessment may see its history (the unit sees who changed its scores)."""
 
@@ -11,19 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from parindex.assessments.models import Assessment
-from parindex.assessments.selectors import (
-    ACTION_LABELS,
-    assessment_events,
-    describe_changes,
-    engine_for_group,
-    node_events,
-)
+from parindex.assessments.selectors import assessment_events, engine_for_group, node_events
+from parindex.audit.labels import describe_events
 from parindex.audit.models import AuditEvent
 from parindex.engine import Node
 from parindex.policy import assessment_for
@@ -48,14 +43,7 @@ def history(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request.user, pk)
     node, events = _scope(request, assessment)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "event": event,
-            "action": ACTION_LABELS.get(event.action, event.action),
-            "changes": describe_changes(event.changes, short=False),
-        }
-        for event in page
-    ]
+    rows = describe_events(page)
     return render(
         request,
         "assessments/history.html",
@@ -89,16 +77,9 @@ def history_export(request: AuthedRequest, pk: int) -> HttpResponse:
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for event in events.iterator():
+    for text in describe_events(events):
         sheet.append(
-            [
-                timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-                event.actor_label,
-                str(ACTION_LABELS.get(event.action, event.action)),
-                event.object_repr,
-                "\n".join(describe_changes(event.changes, short=False)),
-                event.reason,
-            ]
+            [text.at, text.actor, text.action, text.object, text.changes_text, text.reason]
         )
     for column, width in zip("ABCDEF", (20, 22, 24, 30, 70, 40), strict=True):
         sheet.column_dimensions[column].width = width

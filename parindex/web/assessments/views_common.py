@@ -3,14 +3,19 @@ form post with the same view. Who may edit what now is the policy's decision (`p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from parindex.assessments.models import Assessment
 from parindex.assessments.selectors import engine_for_group
 from parindex.engine import Node
+from parindex.periods.models import AssessmentPeriod, PeriodStatus
 
 # Status codes whose body htmx swaps in (see the htmx-config meta tag in _htmx_config.html):
 # 400 for input that does not fit, 409 for an edit based on a stale version.
@@ -42,3 +47,80 @@ def self_url(assessment: Assessment, anchor: str = "") -> str:
 def appraise_url(assessment: Assessment, anchor: str = "") -> str:
     url = reverse("assessments:appraise", args=[assessment.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+def chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
+    """The period asked for, else the latest one still in progress, else the latest."""
+    periods = AssessmentPeriod.objects.all()
+    wanted = request.GET.get("period", "")
+    if wanted.isdigit():
+        period = periods.filter(pk=int(wanted)).first()
+        if period is not None:
+            return period
+    return (
+        periods.exclude(status=PeriodStatus.PUBLISHED).filter(groups__isnull=False).first()
+        or periods.first()
+    )
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The page a form came from (`next`), if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# --- confirmation of what cannot be undone -----------------------------------------------------
+#
+# A form whose action cannot be undone (finalise, approve, publish, amend, take a unit in
+# without its submission, bulk actions) posts first without `confirmed`: the view answers
+# with a page that says what will happen and repeats the form's fields, hidden, with
+# `confirmed=1`. No script is involved, so it works under a Content-Security-Policy.
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == "1"
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: Sequence[str],
+    confirm_label: str,
+    cancel_url: str,
+    summary_template: str = "",
+    context: dict[str, Any] | None = None,
+    fields: Sequence[tuple[str, str]] | None = None,
+    danger: bool = True,
+    irreversible: bool = True,
+    allowed: bool = True,
+    refusal: str = "",
+) -> HttpResponse:
+    """The confirmation step: `consequences` in sentences, an optional summary, and a form
+    that posts the same fields (the request's, unless `fields` are given) back confirmed."""
+    if fields is None:
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "confirmed")
+            for value in values
+        ]
+    return render(
+        request,
+        "assessments/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "confirm_label": confirm_label,
+            "cancel_url": cancel_url,
+            "summary_template": summary_template,
+            "fields": fields,
+            "danger": danger,
+            "irreversible": irreversible,
+            "allowed": allowed,
+            "refusal": refusal,
+            **(context or {}),
+        },
+    )

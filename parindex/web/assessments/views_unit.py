@@ -417,6 +417,7 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_submit": may_submit and not missing,
             "lock_reason": lock_reason,
             "deadline": unit_deadline(assessment),
+            "late": timezone.now() > assessment.period.self_assessment_closes,
         },
     )
 

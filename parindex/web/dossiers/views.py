@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.models import NodeEntry
-from parindex.assessments.selectors import describe_changes, engine_for_group, node_events
+from parindex.assessments.selectors import engine_for_group, node_events
+from parindex.audit.labels import describe_events
 from parindex.common.svg import data_uri
 from parindex.dossiers import charts, exports, selectors, services
 from parindex.dossiers.forms import (
@@ -390,9 +391,9 @@ def provenance(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         if can(request.user, "assessments.view_all")
         else reverse("assessments:self", args=[assessment.pk])
     )
-    events = [
-        (event, describe_changes(event.changes)) for event in node_events(assessment, code)[:10]
-    ]
+    events = describe_events(
+        node_events(assessment, code)[:10], leave_out=("self_explanation", "appraised_explanation")
+    )
     return render(
         request,
         "dossiers/provenance.html",

@@ -26,7 +26,10 @@ from parindex.common.svg import data_uri
 from parindex.jobs.runner import submit
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
 from parindex.periods.selectors import unit_result_history
+from parindex.plans.selectors.uncertainty import rank_intervals
+from parindex.plans.services.monitoring import uncertainty_request
 from parindex.policy import (
+    may_plan,
     may_view_previous_year,
     result_group_for,
     result_period_for,
@@ -113,9 +116,12 @@ def _cached_body(key: str | None, build: Callable[[], str | None]) -> str | None
 def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
     group = result_group_for(request.user, pk)
     version = selectors.page_version(group, may_view_previous_year(request.user, group.period))
+    intervals_key, intervals = _rank_intervals(group)
 
     def build() -> str | None:
-        page = selectors.ranking_page(group, may_view_previous_year(request.user, group.period))
+        page = selectors.ranking_page(
+            group, may_view_previous_year(request.user, group.period), intervals
+        )
         bands = page.framework.info.class_bands
         chart = ""
         if page.rows:
@@ -133,10 +139,12 @@ def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
                 "chart": chart,
                 "class_bands": selectors.class_band_texts(bands),
                 "colours": charts.class_colours(bands),
+                "intervals": bool(intervals),
             },
         )
 
-    body = _cached_body(f"results:group:{version}" if version else None, build) or ""
+    key = f"results:group:{version}:{intervals_key}" if version else None
+    body = _cached_body(key, build) or ""
     return render(
         request,
         "results/group.html",
@@ -148,6 +156,16 @@ def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
             **_filters(request, group),
         },
     )
+
+
+def _rank_intervals(group: UnitGroup) -> tuple[str, dict[str, selectors.RankInterval]]:
+    """The 90 % rank intervals of the group's current results (`parindex.plans`, computed in a
+    job per results version): when none is stored yet, the job is queued and the page shows
+    the ranks alone until it has run."""
+    key, intervals = rank_intervals(group)
+    if key == "none" and uncertainty_request(group) is not None:
+        key, intervals = rank_intervals(group)  # the immediate runner has computed them
+    return key, intervals
 
 
 def _unit(unit_pk: int) -> Unit:
@@ -164,6 +182,7 @@ def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     version = selectors.page_version(
         group, may_view_previous_year(request.user, group.period), entries=True
     )
+    intervals_key, intervals = _rank_intervals(group)
 
     def build() -> str | None:
         card = selectors.scorecard_for(
@@ -173,10 +192,15 @@ def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
             return None
         return render_to_string(
             "results/_scorecard_body.html",
-            {"card": card, "period": group.period, "chart": pdf.area_chart_uri(card)},
+            {
+                "card": card,
+                "period": group.period,
+                "chart": pdf.area_chart_uri(card),
+                "interval": intervals.get(card.code),
+            },
         )
 
-    key = f"results:scorecard:{unit.pk}:{version}" if version else None
+    key = f"results:scorecard:{unit.pk}:{version}:{intervals_key}" if version else None
     body = _cached_body(key, build)
     if body is None:
         raise Http404
@@ -188,6 +212,7 @@ def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
             "period": group.period,
             "unit": unit,
             "body": mark_safe(body),  # rendered by our own template, escaped there
+            "can_plan": may_plan(request.user, unit),
             **_filters(request, group),
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.dossiers import labels
+from parindex.dossiers import selectors as dossier_selectors
 from parindex.engine import format_number
 from parindex.policy import can
 from parindex.servicedata import Period
@@ -97,3 +98,10 @@ def period_label(period: Any) -> str:
 def drill_text(item: Any) -> str:
     """A drill-down item as a sentence in the page's language (`parindex.dossiers.labels`)."""
     return labels.drill_text(item)
+
+
+@register.filter
+def indicator_label(indicator: Any) -> str:
+    """A data-scored criterion's indicator by its name ("Tỷ lệ giải quyết đúng hạn"), never
+    its key (`dossiers.on_time_rate`)."""
+    return dossier_selectors.indicator_label(str(indicator or ""))
