@@ -69,3 +69,14 @@ def _jobs_queue_inside_the_test_transaction(request: pytest.FixtureRequest, monk
     from parindex.jobs import runner
 
     monkeypatch.setattr(runner, "enqueue_after_commit", lambda enqueue: enqueue())
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test that switches to English (a request with the language cookie, or `activate`)
+    must not leave the next test on the same worker in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
