@@ -1,13 +1,16 @@
 """Survey benchmark: 1 million synthetic responses × 30 questions across 80 units.
 
     .venv/bin/python bench/surveys.py [--responses 1000000] [--dir /tmp/parindex-bench-surveys]
+                                      [--reuse]
 
 Generates (not timed) a 30-question form (10 survey nodes × 3 questions, 3 respondent
-groups) and SYNTHETIC responses, imports them into a survey store (timed apart), then
-times parindex's scoring path end to end — reading the store, integrity rules, audited
-statuses, weighted rates, points through the engine, intervals (normal method, 2 000
-draws) and flags — against a bare DuckDB aggregation of the same weighted rates over
-the same Parquet file, in the same run. Goal: parindex ≤ 2 × DuckDB. Exits 0 either way.
+groups) and SYNTHETIC responses, imports them into a survey store (timed apart; `--reuse`
+keeps a store generated before), then, in a fresh process (so that its peak RSS is the
+scoring path's own), times parindex's scoring path end to end — reading the store,
+integrity rules, audited exclusions, weighted rates, points through the engine, intervals
+(normal method, 2 000 draws) and flags — against a bare DuckDB aggregation of the same
+weighted rates over the same Parquet file, the two interleaved, best of three each.
+Goals: parindex ≤ 2 × DuckDB, peak RSS ≤ 1,5 GB. Exits 0 either way.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import argparse
 import json
 import resource
 import shutil
+import subprocess
+import sys
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,29 +137,72 @@ def duckdb_rates(parquet_glob: str) -> tuple[float, dict[tuple[str, str], float]
     return elapsed, {(row[0], f"N{n}"): row[n] for row in rows for n in range(1, NODES + 1)}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/parindex-bench-surveys"))
-    args = parser.parse_args()
-    shutil.rmtree(args.dir, ignore_errors=True)
-    args.dir.mkdir(parents=True)
-    form = bench_form()
-    form_path = args.dir / "bench_form.xlsx"
-    write_xlsform(form, form_path)
+def peak_rss_mib() -> float:
+    """This process's peak resident memory. /proc's VmHWM, which starts afresh with the
+    program (getrusage's ru_maxrss would carry the generating parent's peak over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def score(directory: Path) -> dict[str, float]:
+    """The timed part, run in its own process: ours and DuckDB's, interleaved, best of three."""
+    store = SurveyStore(directory / "store")
     framework = bench_framework()
+    parquet = str(next((directory / "store" / "responses" / "bench").glob("*.parquet")))
+    ours, bare = [], []
+    results = None
+    for _ in range(3):  # the first also pays for lazy imports
+        bare.append(duckdb_rates(parquet)[0])
+        started = time.perf_counter()
+        results = store.results(framework, ScoringOptions())
+        ours.append(time.perf_counter() - started)
+    assert results is not None
+    rss = peak_rss_mib()
+    _, reference = duckdb_rates(parquet)
+    # Same work check: our rates without exclusions against DuckDB's over every response.
+    plain = store.results(
+        framework, ScoringOptions(resamples=100), IntegrityConfig(exclude_rules=frozenset())
+    )
+    difference = max(
+        abs(float(node.rate) - 100 * reference[(unit.unit, code)])
+        for unit in plain.units
+        for code, node in unit.nodes.items()
+        if node.rate is not None
+    )
+    return {
+        "ours": min(ours),
+        "bare": min(bare),
+        "rss_mib": rss,
+        "difference": difference,
+        "units": len(results.units),
+        "valid": sum(u.responses for u in results.units),
+    }
+
+
+def prepare(directory: Path, responses: int) -> None:
+    """Generate the form and the synthetic responses, and import them (timed apart)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    form = bench_form()
+    form_path = directory / "bench_form.xlsx"
+    write_xlsform(form, form_path)
 
     started = time.perf_counter()
     careless = CarelessShares(
         straight_lining=0.01, too_fast=0.005, resent=0.002, same_answers=0.002
     )
-    export = synthetic_export(form, args.responses, seed=1, careless=careless)
+    export = synthetic_export(form, responses, seed=1, careless=careless)
     generated = time.perf_counter() - started
     print(
         f"Sinh {export.num_rows:,} phiếu giả lập × {NODES * PER_NODE} câu, {len(DEMO_UNITS)} đơn vị: {generated:.1f} s (không tính)"
     )
 
-    store = SurveyStore(args.dir / "store")
+    store = SurveyStore(directory / "store")
     store.save_form(form_path)
     started = time.perf_counter()
     columns = {name: export.column(name).combine_chunks() for name in export.column_names}
@@ -183,47 +230,41 @@ def main() -> int:
         f"Nhập (kiểm tra từng cột, ghi Parquet): {import_seconds:.1f} s, {imported.imported:,} phiếu, từ chối {len(imported.rejected)}"
     )
 
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    timings = []
-    for _ in range(2):  # best of two; the first also pays for lazy imports
-        started = time.perf_counter()
-        results = store.results(framework, ScoringOptions())
-        timings.append(time.perf_counter() - started)
-    ours = min(timings)
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()  # a separate run: tracing allocations slows NumPy down several times
-    store.results(framework, ScoringOptions())
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
 
-    bare, reference = duckdb_rates(str(destination))
-    # Same work check: our rates without exclusions against DuckDB's over every response.
-    plain = store.results(
-        framework, ScoringOptions(resamples=100), IntegrityConfig(exclude_rules=frozenset())
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/parindex-bench-surveys"))
+    parser.add_argument("--reuse", action="store_true", help="keep the store made before")
+    parser.add_argument("--score-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.score_only:
+        print(json.dumps(score(args.dir)))
+        return 0
+    if not (args.reuse and (args.dir / "store" / "batches.jsonl").exists()):
+        prepare(args.dir, args.responses)
+    child = subprocess.run(
+        [sys.executable, __file__, "--score-only", "--dir", str(args.dir)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    difference = max(
-        abs(float(node.rate) - 100 * reference[(unit.unit, code)])
-        for unit in plain.units
-        for code, node in unit.nodes.items()
-        if node.rate is not None
-    )
+    measured = json.loads(child.stdout.strip().splitlines()[-1])
+    ours, bare = measured["ours"], measured["bare"]
     ratio = ours / bare
     print()
     print(f"{'bước':<52}{'giây':>10}")
     print(f"{'parindex: đọc kho + kiểm tra + tỷ lệ + điểm + khoảng tin cậy':<52}{ours:>10.3f}")
     print(f"{'DuckDB: cùng tỷ lệ có trọng số (SQL thuần)':<52}{bare:>10.3f}")
     print(f"{'tỷ lệ parindex ÷ DuckDB':<52}{ratio:>10.2f}")
+    rss = measured["rss_mib"]
+    print(f"Bộ nhớ: RSS tối đa của tiến trình tính điểm {rss:,.0f} MiB (mục tiêu ≤ 1 536 MiB)")
     print(
-        f"Bộ nhớ: tracemalloc đỉnh {peak / 2**20:,.0f} MiB; RSS tối đa {rss_after / 1024:,.0f} MiB (trước {rss_before / 1024:,.0f} MiB)"
+        f"Kiểm tra cùng phép tính: chênh lệch tỷ lệ lớn nhất {measured['difference']:.4f} điểm % (làm tròn 2 chữ số)"
     )
-    print(
-        f"Kiểm tra cùng phép tính: chênh lệch tỷ lệ lớn nhất {difference:.4f} điểm % (làm tròn 2 chữ số)"
-    )
-    print(
-        f"Đơn vị: {len(results.units)}, phiếu hợp lệ: {sum(u.responses for u in results.units):,}"
-    )
-    verdict = "ĐẠT" if ratio <= 2 else "CHƯA ĐẠT"
-    print(f"Mục tiêu ≤ 2 × DuckDB: {verdict} ({ratio:.2f} ×)")
+    print(f"Đơn vị: {measured['units']}, phiếu hợp lệ: {measured['valid']:,}")
+    verdict = "ĐẠT" if ratio <= 2 and rss <= 1536 else "CHƯA ĐẠT"
+    print(f"Mục tiêu ≤ 2 × DuckDB và ≤ 1,5 GB: {verdict} ({ratio:.2f} ×, {rss:,.0f} MiB)")
     return 0
 
 

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from parindex.common.dates import moment_text
 from parindex.engine import Framework, FrameworkError, Problem, format_number, format_percent
 from parindex.surveys.errors import SurveyError
 from parindex.surveys.integrity import RULE_TITLES
@@ -94,7 +95,9 @@ def validate(
     if check.form is not None and framework is not None:
         problems += framework_problems(check.form, _load_framework(framework))
     if problems or check.form is None:
-        _fail(problems, f"Biểu mẫu {form} có {len(problems)} lỗi:")
+        unsupported = len(check.unsupported)
+        detail = f" ({unsupported} tính năng chưa được hỗ trợ)" if unsupported else ""
+        _fail(problems, f"Biểu mẫu {form} có {len(problems)} lỗi{detail}:")
     survey = check.form
     languages = ", ".join(language or "(mặc định)" for language in survey.languages)
     typer.echo(
@@ -103,13 +106,15 @@ def validate(
         f" cho {len(survey.nodes)} tiêu chí ({', '.join(survey.nodes)}); ngôn ngữ: {languages}."
     )
     for warning in check.warnings:
-        typer.echo(f"  Lưu ý (pyxform): {warning}")
+        typer.echo(f"  Lưu ý: {warning}")
 
 
 @app.command("import")
 def import_responses(
     form: Annotated[Path, typer.Argument(help="Biểu mẫu XLSForm (.xlsx)")],
-    responses: Annotated[Path, typer.Argument(help="Tệp phiếu xuất từ ODK/Kobo (.csv/.xlsx)")],
+    responses: Annotated[
+        Path, typer.Argument(help="Tệp phiếu xuất từ ODK Central/Kobo (.csv/.xlsx/.zip)")
+    ],
     store: StoreOption = None,
     framework: FrameworkOption = None,
     show: Annotated[int, typer.Option(help="Số dòng bị từ chối in ra")] = 20,
@@ -132,17 +137,27 @@ def import_responses(
     if outcome.duplicate_of is not None:
         batch = outcome.duplicate_of
         typer.echo(
-            f"Tệp {responses} đã được nhập lúc {batch.imported_at} (lô {batch.batch}):"
+            f"Tệp {responses} đã được nhập lúc {moment_text(batch.imported_at)} (lô {batch.batch}):"
             " không thay đổi gì."
         )
         return
     result = outcome.result
     assert result is not None
+    edits = (f" + bản sửa thay bản cũ {result.replaced}" if result.replaced else "") + (
+        f" + bản cũ có bản sửa trong tệp {result.superseded}" if result.superseded else ""
+    )
     typer.echo(
-        f"Đọc {result.read} dòng = nhập {result.imported} + đã có trong kho"
+        f"Đọc {result.read} dòng = nhập {result.imported}{edits} + đã có trong kho"
         f" {result.already_present} + từ chối {len(result.rejected)}"
         f" (biểu mẫu {outcome.form.form_id}, kho {survey_store.root})."
     )
+    for replacement in result.replacements[:show]:
+        typer.echo(
+            f"  Phiếu {replacement.response_id} (mã {replacement.submission_id}) được sửa:"
+            f" bản {replacement.instance or '—'} thay bản {replacement.previous_instance or '—'}"
+        )
+    for note in result.notes:
+        typer.echo(f"  Lưu ý: {note}")
     if result.ignored_columns:
         typer.echo(
             f"Bỏ qua {len(result.ignored_columns)} cột không thuộc biểu mẫu (không lưu):"

@@ -6,6 +6,10 @@ from collections.abc import Sequence
 
 from parindex.engine import Problem
 
+# Every message refusing a feature parindex does not support ends with these words, so that a
+# caller can tell "not supported (yet)" from "invalid" (`FormCheck.unsupported`).
+UNSUPPORTED = "chưa được hỗ trợ"
+
 
 class SurveyError(Exception):
     """Base class of the survey errors; `problems` says what is wrong and where."""

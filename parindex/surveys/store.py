@@ -5,6 +5,7 @@
                                       as <form_id>@<version>.xlsx)
       responses/<form_id>/<batch>.parquet   one immutable file per imported responses file
       batches.jsonl                   manifest: one line per batch (file, SHA-256, counts, time)
+      replacements.jsonl              edited submissions that replaced a stored version
       audit.jsonl                     exclusions and reinstatements, append-only
       framework.yaml|.xlsx            optional copy of the framework the survey scores
       plan.csv                        optional sampling plan
@@ -12,7 +13,9 @@
 
 Writes go to a temporary file renamed into place, and a batch counts only once
 its manifest line is written, so an interrupted import leaves nothing half-done.
-Re-importing a file already imported (same SHA-256) changes nothing.
+Re-importing a file already imported (same SHA-256) changes nothing. An edited submission
+(ODK Central keeps its `KEY`, gives it a new `instanceID`) is written in the new batch with
+the same response id; reading keeps only each response's latest row.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,21 +48,25 @@ from .integrity import (
     Status,
     check_integrity,
     decision,
-    excluded_ids,
+    excluded_mask,
     statuses,
 )
 from .responses import (
     GROUP,
+    INSTANCE,
     RESPONSE_ID,
     UNIT,
     UUID,
     FormData,
+    Replacement,
     ResponseImport,
     parse_responses,
     read_response_file,
 )
+from .responses.columnar import latest_versions
 from .sampling import Target, read_plan
 from .scoring import ScoringOptions, SurveyResults, framework_problems, score_survey
+from .scoring.strata import respondent_scores
 from .xlsform import SurveyForm, read_xlsform, validate_xlsform
 
 
@@ -95,6 +103,8 @@ class Batch:
     already_present: int
     rejected: int
     imported_at: str
+    replaced: int = 0
+    superseded: int = 0
 
 
 @dataclass
@@ -128,6 +138,10 @@ class SurveyStore:
     @property
     def audit_path(self) -> Path:
         return self.root / "audit.jsonl"
+
+    @property
+    def replacements_path(self) -> Path:
+        return self.root / "replacements.jsonl"
 
     @property
     def plan_path(self) -> Path:
@@ -222,12 +236,13 @@ class SurveyStore:
             form,
             raw,
             salt=self.salt(),
-            known_uuids=self._known_uuids(form.form_id),
+            known_versions=self._known_versions(form.form_id),
             batch=batch_id,
         )
-        if result.imported:
+        if result.table.num_rows:
             destination = self.responses_dir(form.form_id) / f"{batch_id}.parquet"
             _write_atomically(destination, lambda p: pq.write_table(result.table, p))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         batch = Batch(
             batch=batch_id,
             form_id=form.form_id,
@@ -237,30 +252,69 @@ class SurveyStore:
             imported=result.imported,
             already_present=result.already_present,
             rejected=len(result.rejected),
-            imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            imported_at=now,
+            replaced=result.replaced,
+            superseded=result.superseded,
         )
         self.root.mkdir(parents=True, exist_ok=True)
+        if result.replacements:
+            with self.replacements_path.open("a", encoding="utf-8") as handle:
+                for replacement in result.replacements:
+                    line = {"batch": batch_id, "form_id": form.form_id, "at": now}
+                    line.update(replacement.__dict__)
+                    handle.write(json.dumps(line, ensure_ascii=False) + "\n")
         with self.manifest_path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(batch.__dict__, ensure_ascii=False) + "\n")
         return ImportOutcome(form, result, batch)
+
+    def replacements(self, form_id: str | None = None) -> list[Replacement]:
+        """Edited submissions that replaced a stored version, oldest first."""
+        if not self.replacements_path.exists():
+            return []
+        found = []
+        with self.replacements_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                values = json.loads(line)
+                if form_id is not None and values.get("form_id") != form_id:
+                    continue
+                for key in ("batch", "form_id", "at"):
+                    values.pop(key, None)
+                found.append(Replacement(**values))
+        return found
 
     def _batch_files(self, form_id: str) -> list[Path]:
         files = []
         for batch in self.batches():
             path = self.responses_dir(form_id) / f"{batch.batch}.parquet"
-            if batch.form_id == form_id and batch.imported and path.exists():
+            if batch.form_id == form_id and (batch.imported or batch.replaced) and path.exists():
                 files.append(path)
         return files
 
-    def _known_uuids(self, form_id: str) -> list[str]:
-        known: list[str] = []
+    def _superseded(self, form_id: str) -> list[str]:
+        """Response ids with more than one stored version (their last row wins)."""
+        return sorted({r.response_id for r in self.replacements(form_id)})
+
+    def _known_versions(self, form_id: str) -> dict[str, str]:
+        """Stored submission id → the instance id of its latest stored version ("" if none)."""
+        known: dict[str, str] = {}
         for path in self._batch_files(form_id):
-            column = pq.read_table(path, columns=[UUID]).column(UUID)
-            known.extend(value for value in column.to_pylist() if value)
+            names = pq.read_schema(path).names
+            columns = [UUID, *([INSTANCE] if INSTANCE in names else [])]
+            table = pq.read_table(path, columns=columns)
+            uuids = table.column(UUID).to_pylist()
+            instances = (
+                table.column(INSTANCE).to_pylist() if INSTANCE in names else [None] * len(uuids)
+            )
+            for uuid, instance in zip(uuids, instances, strict=True):
+                if uuid:
+                    known[uuid] = instance or ""
         return known
 
     def table(self, form: SurveyForm) -> pa.Table:
-        """Every stored response of `form`, columns of older versions aligned with nulls."""
+        """Every stored response of `form` (latest versions), older versions' columns aligned
+        with nulls."""
         answer_names = [question.name for question in form.answer_questions]
         tables = []
         for path in self._batch_files(form.form_id):
@@ -272,18 +326,25 @@ class SurveyStore:
         if not tables:
             return pa.table({})
         table = pa.concat_tables(tables, promote_options="permissive")
-        for name in answer_names:
+        superseded = self._superseded(form.form_id)
+        if superseded:
+            table = latest_versions(table, superseded)
+        for name in [*answer_names, *(repeat.key for repeat in form.repeats)]:
             if name not in table.column_names:
                 table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
         return table
 
     def form_data(self) -> list[FormData]:
-        """The stored responses of every form as columns; forms without responses are skipped."""
+        """The stored responses of every form as columns; forms without responses are skipped.
+
+        Only the columns the rules and the scores need are read (one columnar pass)."""
         datasets = []
         for form in self.forms():
-            table = self.table(form)
-            if table.num_rows:
-                datasets.append(FormData.from_table(form, table))
+            files = self._batch_files(form.form_id)
+            if files:
+                data = FormData.from_parquet(form, files, self._superseded(form.form_id))
+                if data.size:
+                    datasets.append(data)
         return datasets
 
     # -- integrity and decisions ----------------------------------------------------------------
@@ -338,12 +399,16 @@ class SurveyStore:
         """Each form's responses with the mask of those that count, and every status."""
         datasets = self.form_data()
         status = self.statuses(datasets, config)
-        excluded = pa.array(sorted(excluded_ids(status)), type=pa.string())
-        pairs = []
-        for data in datasets:
-            out = pc.is_in(data.response_ids, value_set=excluded).to_numpy(zero_copy_only=False)
-            pairs.append((data, ~np.asarray(out, dtype=bool)))
-        return pairs, status
+        return self.counting(datasets, config), status
+
+    def counting(
+        self, datasets: list[FormData] | None = None, config: IntegrityConfig | None = None
+    ) -> list[tuple[FormData, np.ndarray]]:
+        """Each form's responses with the mask of those that count now (rules and the
+        appraisers' decisions), computed over the columns: no per-response object."""
+        datasets = self.form_data() if datasets is None else datasets
+        events = self.events()
+        return [(data, ~excluded_mask(data, events, config)) for data in datasets]
 
     def results(
         self,
@@ -351,7 +416,15 @@ class SurveyStore:
         options: ScoringOptions | None = None,
         config: IntegrityConfig | None = None,
     ) -> SurveyResults:
-        pairs, _ = self.valid_datasets(config)
+        datasets = self.form_data()
+        nodes = list(dict.fromkeys(node for data in datasets for node in data.form.nodes))
+        # The respondents' node scores on the second core while the rules run on the first
+        # (NumPy lets go of the interpreter lock over whole columns).
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            scores = [executor.submit(respondent_scores, data, nodes) for data in datasets]
+            pairs = self.counting(datasets, config)
+            for future in scores:
+                future.result()
         if not pairs:
             raise StoreError.single(f"kho {self.root} chưa có phiếu nào: hãy chạy «survey import»")
         options = options or ScoringOptions()
@@ -375,7 +448,7 @@ class SurveyStore:
         self, config: IntegrityConfig | None = None
     ) -> dict[tuple[str, str], tuple[int, int]]:
         """Collected and valid responses per (unit, group)."""
-        pairs, _ = self.valid_datasets(config)
+        pairs = self.counting(config=config)
         counts: dict[tuple[str, str], list[int]] = {}
         for data, valid in pairs:
             table = pa.table(

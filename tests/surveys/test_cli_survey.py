@@ -158,3 +158,78 @@ def test_progress_and_the_anonymised_export(tmp_path: Path) -> None:
     assert "lien_he" not in header
     assert "_uuid" not in header
     assert "deviceid" not in header
+
+
+def test_a_central_zip_import_reports_edits_and_exports_repeats(tmp_path: Path) -> None:
+    from parindex.surveys.xlsform import write_xlsform
+
+    from .central import Submission, household_form, write_zip
+
+    form = tmp_path / "ho_gia_dinh.xlsx"
+    write_xlsform(household_form(), form)
+    store = tmp_path / "store"
+    first = [Submission("uuid:k1", members=[("An", "40", [])]), Submission("uuid:k2", "U2")]
+    done = runner.invoke(
+        app,
+        [
+            "survey",
+            "import",
+            str(form),
+            str(write_zip(tmp_path / "a.zip", first)),
+            "--store",
+            str(store),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "Đọc 2 dòng = nhập 2 + đã có trong kho 0 + từ chối 0" in done.output
+    edited = [Submission("uuid:k1", "U1", "111", instance="uuid:k1-b", edits=1), first[1]]
+    again = runner.invoke(
+        app,
+        [
+            "survey",
+            "import",
+            str(form),
+            str(write_zip(tmp_path / "b.zip", edited)),
+            "--store",
+            str(store),
+        ],
+    )
+    assert again.exit_code == 0, again.output
+    assert "nhập 0 + bản sửa thay bản cũ 1 + đã có trong kho 1 + từ chối 0" in again.output
+    assert "(mã k1) được sửa: bản k1-b thay bản k1" in again.output
+    exported = tmp_path / "an_danh.csv"
+    assert (
+        runner.invoke(app, ["survey", "export", str(exported), "--store", str(store)]).exit_code
+        == 0
+    )
+    text = exported.read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith('"ho"')  # the repeat group's column (JSON)
+    assert "An" not in text  # member names are personal
+
+
+def test_validate_names_unsupported_features(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "vong.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    for values in (
+        ["type", "name", "label"],
+        ["text", "don_vi", "Mã"],
+        ["begin loop over muc", "vong", "Vòng"],
+        ["end loop", None, None],
+    ):
+        sheet.append(values)
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    choices.append(["muc", "a", "A"])
+    settings = book.create_sheet("settings")
+    settings.append(["unit_field", "respondent_group"])
+    settings.append(["don_vi", "dan"])
+    book.save(path)
+    result = runner.invoke(app, ["survey", "validate", str(path)])
+    assert result.exit_code == 1
+    assert "có 1 lỗi (1 tính năng chưa được hỗ trợ)" in result.output
+    assert f"{path}!survey!A3: vòng lặp (loop" in result.output

@@ -156,3 +156,91 @@ def test_exclusion_is_appended_to_the_log_and_reversible_without_deleting(tmp_pa
     assert store.form_data()[0].size == 2  # nothing was deleted
     with pytest.raises(StoreError):
         store.decide("exclude", "R-khong-co", "lý do", "thamdinh1")
+
+
+def test_copies_are_found_alike_with_or_without_the_import_record() -> None:
+    """The store records each later copy at import; a table without that record (the web
+    platform's) finds them by hashing the submission ids: the same flags either way."""
+    from parindex.surveys.responses import COPY_OF, FormData, parse_responses, rows_to_raw
+
+    from .helpers import SALT
+
+    rows = [
+        row(answers=VARIED, uuid="u1"),
+        row("U2", answers="234512", uuid="u2"),
+        row(answers=VARIED, uuid="u1", start="2025-03-01T09:00:00+07:00"),
+        row("U3", answers="111111", uuid=None, device=None),
+        row("U2", answers="234512", uuid="u2", start="2025-03-01T10:00:00+07:00"),
+    ]
+    table = parse_responses(small_form(), rows_to_raw(rows), salt=SALT, batch="b1").table
+    recorded = FormData.from_table(small_form(), table)
+    hashed = FormData.from_table(small_form(), table.drop_columns([COPY_OF]))
+    assert recorded.copy_of is not None
+    assert hashed.copy_of is None
+    config = IntegrityConfig(straightline_min_questions=5)
+    flags = check_integrity(recorded, config)
+    assert flags == check_integrity(hashed, config)
+    copies = [flag for flag in flags if flag.rule == "duplicate_submission"]
+    ids = table.column("_response_id").to_pylist()
+    assert [(f.response_id, f.reason) for f in copies] == [
+        (ids[2], f"cùng mã phiếu với phiếu {ids[0]}"),
+        (ids[4], f"cùng mã phiếu với phiếu {ids[1]}"),
+    ]
+
+
+def test_the_excluded_mask_agrees_with_the_statuses() -> None:
+    from parindex.surveys.integrity import excluded_mask
+
+    rows = [
+        row(answers=VARIED, uuid="a", minutes=0.05),
+        row("U2", answers="234512", uuid="b"),
+        row(answers=VARIED, uuid="a"),
+        row("U3", answers="444444", uuid="c"),
+    ]
+    data = form_data(small_form(), rows)
+    ids = data.response_ids.to_pylist()
+    when = datetime(2025, 3, 2, tzinfo=UTC)
+    events = [
+        exclude(ids[1], "điền hộ", "tđ", when),
+        reinstate(ids[0], "đã xác minh", "tđ", when),
+        exclude(ids[3], "sai", "tđ", when),
+        reinstate(ids[3], "đúng", "tđ", when),
+    ]
+    config = IntegrityConfig(straightline_min_questions=5)
+    expected = excluded_ids(statuses(check_integrity(data, config), events, config))
+    mask = excluded_mask(data, events, config)
+    assert {ids[i] for i in range(data.size) if mask[i]} == expected == {ids[1], ids[2]}
+
+
+def test_a_store_written_before_the_copy_record_gives_the_same_flags(tmp_path: Path) -> None:
+    """Batch files without `_copy_of` and `_instance_id` (an older store): copies are found by
+    hashing the submission ids, and a later import still knows every stored submission."""
+    import csv
+
+    import pyarrow.parquet as pq
+
+    form_path = tmp_path / "form.xlsx"
+    write_xlsform(small_form(), form_path)
+    rows = [
+        row("U1", answers=VARIED, uuid="x"),
+        row("U2", answers="234512", uuid="y"),
+        row("U1", answers=VARIED, uuid="x", start="2025-03-01T09:00:00+07:00"),
+    ]
+    responses = tmp_path / "r.csv"
+    with responses.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    store = SurveyStore(tmp_path / "store")
+    store.import_responses(form_path, responses)
+    recorded = sorted((f.response_id, f.rule, f.reason) for f in store.flags())
+    [batch] = list((store.root / "responses" / "thu").glob("*.parquet"))
+    table = pq.read_table(batch)
+    pq.write_table(table.drop_columns(["_copy_of", "_instance_id"]), batch)
+    assert sorted((f.response_id, f.rule, f.reason) for f in store.flags()) == recorded
+    assert any(rule == "duplicate_submission" for _, rule, _ in recorded)
+    again = tmp_path / "again.csv"
+    again.write_text(responses.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    outcome = store.import_responses(form_path, again)
+    assert outcome.result is not None
+    assert (outcome.result.imported, outcome.result.already_present) == (0, 3)

@@ -42,7 +42,7 @@ def test_the_rate_is_the_weighted_average_of_group_means() -> None:
     assert unit.nodes["S1"].points == Decimal("4.444")  # ratio: 10 × 44,44 %
     assert unit.nodes["S2"].points == Decimal(0)  # bands: below the 70 % band
     assert unit.points == Decimal("4.444")
-    assert unit.nodes["S2"].explanation == ("69,44 % → 0/5 điểm (dưới mức thấp nhất 70 %)")
+    assert unit.nodes["S2"].explanation == "69,44% → 0/5 điểm (dưới mức thấp nhất 70%)"
 
 
 def test_a_manual_survey_node_takes_the_rates_share_of_its_maximum() -> None:

@@ -143,7 +143,6 @@ def test_a_malformed_form_reports_every_problem_at_its_cell(tmp_path: Path) -> N
         f"{where}!survey!A6: danh sách «nolist» không có trong trang tính choices",
         f"{where}!survey!E7: chỉ câu «select_one» mới chấm điểm cho tiêu chí (câu này là «text»)",
         f"{where}!settings!C2: «unit_field»: không có câu hỏi «donvi»",
-        f"{where}!settings!1: nhiều ngôn ngữ: cần «default_language»",
     ]
     for message in expected:
         assert message in problems

@@ -65,11 +65,12 @@ def simulate(
     def summarise(first: int, draws: np.ndarray) -> None:
         """`draws`: chunk × B × K simulated rates of units first… ."""
         count = draws.shape[0]
-        with warnings.catch_warnings():  # nodes without answers give all-NaN slices: NaN bounds
-            warnings.simplefilter("ignore", RuntimeWarning)
-            rate_bounds[first : first + count] = np.moveaxis(
-                np.nanquantile(draws, [low, high], axis=1), 0, -1
-            )
+        if options.method != "normal":  # the normal method's rate bounds are analytic
+            with warnings.catch_warnings():  # nodes without answers: all-NaN slices, NaN bounds
+                warnings.simplefilter("ignore", RuntimeWarning)
+                rate_bounds[first : first + count] = np.moveaxis(
+                    np.nanquantile(draws, [low, high], axis=1), 0, -1
+                )
         if all(rule is None for rule in rules):
             return
         points = _points_of(draws, rules)
@@ -100,7 +101,7 @@ def simulate(
     for unit in range(units):
         draws = np.zeros((resamples, nodes))
         for group, start, stop in by_unit.get(unit, []):
-            block = pooled.scores[strata.order[start:stop]]
+            block = pooled.scores(strata.order[start:stop])
             present = ~np.isnan(block)
             values = np.where(present, block, 0.0)
             size = stop - start

@@ -21,7 +21,10 @@ parindex reads a few extra columns, which ODK and Kobo ignore:
   question holding the group), plus an optional `timezone` (IANA name, default
   Asia/Ho_Chi_Minh) for timestamps written without an offset.
 
-Every other column is kept as it is, so nothing is lost on the way back.
+Every other column is kept as it is, so nothing is lost on the way back. Sheets are read as
+pyxform reads them (names and columns in any case, `label:Lang` and `label::Lang (code)`, no
+settings sheet needed: the form id is then the file name); features parindex does not support
+(loops, `include`) are refused at their cell with a message ending in «chưa được hỗ trợ».
 """
 
 from parindex.surveys.xlsform.form import (
@@ -29,11 +32,14 @@ from parindex.surveys.xlsform.form import (
     META_TYPES,
     STRUCTURE_TYPES,
     Choice,
+    Field,
     Question,
+    RepeatGroup,
     SurveyForm,
     normalise_type,
 )
 from parindex.surveys.xlsform.reading import read_xlsform
+from parindex.surveys.xlsform.types import SYSTEM_COLUMNS, ParsedType, parse_type
 from parindex.surveys.xlsform.validation import FormCheck, pyxform_problems, validate_xlsform
 from parindex.surveys.xlsform.writing import write_xlsform
 
@@ -41,11 +47,16 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "META_TYPES",
     "STRUCTURE_TYPES",
+    "SYSTEM_COLUMNS",
     "Choice",
+    "Field",
     "FormCheck",
+    "ParsedType",
     "Question",
+    "RepeatGroup",
     "SurveyForm",
     "normalise_type",
+    "parse_type",
     "pyxform_problems",
     "read_xlsform",
     "validate_xlsform",

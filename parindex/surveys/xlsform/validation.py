@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from warnings import catch_warnings, simplefilter
 
 from parindex.engine import Problem
-from parindex.surveys.errors import FormError
+from parindex.surveys.errors import UNSUPPORTED, FormError
 from parindex.surveys.xlsform.form import SurveyForm
 from parindex.surveys.xlsform.reading import read_xlsform
 
@@ -19,7 +20,8 @@ _PYXFORM_SHEET = re.compile(r"'(survey|choices|settings)' sheet", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class FormCheck:
-    """The outcome of `validate_xlsform`: the form when usable, problems and pyxform warnings."""
+    """The outcome of `validate_xlsform`: the form when usable, problems (each at its cell)
+    and warnings (ours, located, then pyxform's)."""
 
     form: SurveyForm | None
     problems: tuple[Problem, ...]
@@ -29,6 +31,11 @@ class FormCheck:
     def ok(self) -> bool:
         return self.form is not None and not self.problems
 
+    @property
+    def unsupported(self) -> tuple[Problem, ...]:
+        """Problems that refuse a feature parindex does not support (rather than an error)."""
+        return tuple(problem for problem in self.problems if UNSUPPORTED in problem.message)
+
 
 def pyxform_problems(path: str | Path) -> tuple[list[Problem], list[str]]:
     """Convert with pyxform (without ODK Validate, which needs Java); its error, located."""
@@ -37,7 +44,9 @@ def pyxform_problems(path: str | Path) -> tuple[list[Problem], list[str]]:
 
     warnings: list[str] = []
     try:
-        convert(xlsform=str(path), warnings=warnings)
+        with catch_warnings():  # openpyxl's "Unknown extension is not supported": harmless
+            simplefilter("ignore", UserWarning)
+            convert(xlsform=str(path), warnings=warnings)
     except PyXFormError as error:
         message = str(error)
         row = _PYXFORM_ROW.search(message)
@@ -59,4 +68,6 @@ def validate_xlsform(path: str | Path) -> FormCheck:
     except FormError as error:
         return FormCheck(None, tuple(error.problems), ())
     problems, warnings = pyxform_problems(path)
-    return FormCheck(form, tuple(problems), tuple(warnings))
+    return FormCheck(
+        form, tuple(problems), (*form.warnings, *(f"pyxform: {text}" for text in warnings))
+    )

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from parindex.surveys.xlsform.form import Choice, Question, SurveyForm
-from parindex.surveys.xlsform.sheets import split_header
+from parindex.surveys.xlsform.sheets import setting_key, split_header
 
 
 def _number_cell(value: Decimal | None) -> int | float | str:
@@ -125,16 +125,19 @@ def write_xlsform(form: SurveyForm, path: str | Path) -> None:
         ],
         choice_rows,
     )
-    settings_columns = list(form.settings_columns) or list(form.settings)
+    settings_columns = [column for column in form.settings_columns if column] or list(form.settings)
     for key in form.settings:
-        if key not in settings_columns:
+        if not any(setting_key(column) == key for column in settings_columns):
             settings_columns.append(key)
+    settings_row = {
+        column: form.settings.get(setting_key(column), "") for column in settings_columns
+    }
 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.worksheets[0])
     _write_sheet(workbook, "survey", survey_columns, iter(question_rows))
     _write_sheet(workbook, "choices", choices_columns, iter(choice_rows))
-    _write_sheet(workbook, "settings", settings_columns, iter([dict(form.settings)]))
+    _write_sheet(workbook, "settings", settings_columns, iter([settings_row]))
     temporary = destination.with_name(f".{destination.name}.tmp")
     try:
         workbook.save(temporary)
