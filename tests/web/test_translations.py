@@ -396,7 +396,10 @@ def strings_marked_in_python(path: Path, root: Path = PACKAGE_DIR) -> Iterator[M
 def strings_marked_in_template(path: Path, root: Path = PACKAGE_DIR) -> Iterator[Marked]:
     # Django's templatize turns {% translate %}, {% blocktranslate %} and _("…") into gettext
     # calls in Python syntax, with the rest blanked out: exactly what makemessages feeds xgettext.
+    # Leading blanks are dropped: the output is not a Python program, and an indented
+    # `{% translate … as name %}` line would otherwise read as a bad dedent to `tokenize`.
     source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+    source = "\n".join(line.lstrip() for line in source.splitlines())
     tokens = [
         token
         for token in tokenize.generate_tokens(io.StringIO(source).readline)
