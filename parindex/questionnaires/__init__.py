@@ -21,11 +21,15 @@ database and on pages:
     once, at creation; a used, expired or unknown token is refused with a clear message;
   * `/s/open/<survey>/` (`?unit=CODE` fixes the unit): when enabled, at most
     `open_link_rate_limit` responses an hour per source, the source being a salted hash
-    of address and browser; a honeypot field catches simple bots;
+    of the client's address (the browser string is the sender's to change); a honeypot field
+    catches simple bots;
   * staff entry of paper forms (Home Affairs for any unit, a unit officer or head for
     their own), marked with who typed it; the paper number catches a form typed twice;
-  * ODK/KoboToolbox CSV/XLSX exports: every row checked, one bad row stops the import
-    (unless asked to skip bad rows), re-imports count submissions already stored.
+  * ODK/KoboToolbox CSV/XLSX/ZIP exports: every row checked, one bad row stops the import
+    (unless asked to skip bad rows), re-imports count submissions already stored; an edited
+    submission (Central: same KEY, new instanceID) replaces its stored version in place,
+    audited (`Response.version_id`); repeat groups are stored with the response
+    (`Response.repeats`), shown and exported, never asked on the web form.
   The public pages speak Vietnamese, or English with `?lang=en` (the link on the page).
 - Integrity: `services.review.survey_check` runs the core's rules over all responses and stores
   flags and status; an appraiser excludes or reinstates a response with a reason

@@ -27,6 +27,9 @@ FIELDS = {
     "refused": _("không nhận được điểm"),
     "already_present": _("số phiếu đã có"),
     "replaced": _("phiếu được thay thế"),
+    "version_id": _("phiên bản phiếu"),
+    "changed_answers": _("câu trả lời thay đổi"),
+    "changed_repeats": _("nhóm lặp thay đổi"),
     "paper": _("số phiếu giấy"),
 }
 
@@ -45,10 +48,12 @@ def _survey_value(key: str, value: Any, context: Any) -> str | None:
 def _survey_context(events: Sequence[AuditEvent]) -> dict[int, Any]:
     """The units' names and the respondent groups' labels the events name by code."""
     codes = {
-        str(change[1])
+        str(code)
         for event in events
         for key, change in event.changes.items()
         if key == "unit" and isinstance(change, list) and len(change) == 2
+        for code in change
+        if code is not None
     }
     if not codes and not any("respondent_group" in event.changes for event in events):
         return {}
@@ -83,6 +88,7 @@ def register() -> None:
         "response",
         actions={
             "enter_response": _("nhập phiếu giấy"),
+            "replace_response": _("thay phiếu bằng bản đã sửa (ODK/KoboToolbox)"),
             "exclude_response": _("loại phiếu"),
             "reinstate_response": _("khôi phục phiếu"),
         },

@@ -5,6 +5,10 @@ select_multiple as check boxes, integer, decimal, date, text) with labels in the
 language, and `layout` lists what the template draws in form order (groups, notes,
 questions). Answers are kept as the texts an ODK export would hold, so that web, paper
 and imported responses look the same to the integrity rules and the scoring.
+
+Repeat groups are not asked on the web: their questions never become fields, and the form
+says in their place that the section is collected only with ODK Collect or KoboToolbox
+(whose exports bring it, `services.imports`). Their answers are never scored.
 """
 
 from __future__ import annotations
@@ -102,9 +106,12 @@ class InvitationForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Tệp xuất từ ODK/KoboToolbox (.csv hoặc .xlsx)"),
-        help_text=_("Cột theo tên câu hỏi của biểu mẫu; tiền tố nhóm (nhom/cau) được bỏ."),
-        widget=FileInput(attrs={"accept": ".csv,.xlsx"}),
+        label=_("Tệp xuất từ ODK/KoboToolbox (.csv, .xlsx hoặc .zip)"),
+        help_text=_(
+            "Cột theo tên câu hỏi của biểu mẫu; tiền tố nhóm (nhom/cau) được bỏ. Biểu mẫu có"
+            " nhóm lặp: tệp ZIP của ODK Central hoặc tệp XLSX của KoboToolbox."
+        ),
+        widget=FileInput(attrs={"accept": ".csv,.xlsx,.zip"}),
     )
     skip_rejected = forms.BooleanField(
         label=_("Nhập các dòng hợp lệ, bỏ qua các dòng lỗi"),
@@ -125,7 +132,7 @@ class DecisionForm(forms.Form):
 
 @dataclass(frozen=True)
 class LayoutItem:
-    kind: str  # "group_start", "group_end", "note", "field"
+    kind: str  # "group_start", "group_end", "note", "field", "repeat" (not asked here)
     label: str = ""
     name: str = ""
     hint: str = ""
@@ -194,7 +201,8 @@ def answer_form(
     """
     language = language_column(form, language_code)
     default = form.default_language
-    required_message = texts(language_code)["answer_required"]
+    words = texts(language_code)
+    required_message = words["answer_required"]
     skipped = set(skip)
     fields: dict[str, forms.Field] = {}
     layout: list[LayoutItem] = []
@@ -213,9 +221,21 @@ def answer_form(
         if form.unit_field not in {q.name for q in form.questions}:
             fields[UNIT_FIELD].label = str(_("Đơn vị"))
             layout.append(LayoutItem("field", str(_("Đơn vị")), UNIT_FIELD))
+    repeats_open = 0  # repeat groups around the current row: their questions are not asked
     for question in form.questions:
         kind = question.base_type
         label = label_of(question.labels, language, default, question.name)
+        if kind == "begin_repeat":
+            if not repeats_open:
+                notice = words["repeat_elsewhere"] % {"section": label}
+                layout.append(LayoutItem("repeat", label, question.name, notice))
+            repeats_open += 1
+            continue
+        if kind == "end_repeat":
+            repeats_open = max(repeats_open - 1, 0)
+            continue
+        if repeats_open:
+            continue
         if kind == "begin_group":
             layout.append(LayoutItem("group_start", label if question.labels else ""))
             continue

@@ -150,6 +150,8 @@ class ImportBatch(models.Model):
     read = models.PositiveIntegerField(_("số dòng đọc"))
     imported = models.PositiveIntegerField(_("số phiếu nhập"))
     already_present = models.PositiveIntegerField(_("số phiếu đã có"))
+    # Stored responses replaced by their edited version (same submission, new instanceID).
+    replaced = models.PositiveIntegerField(_("số phiếu thay bằng bản sửa"), default=0)
     rejected = models.PositiveIntegerField(_("số dòng bỏ qua"), default=0)
     ignored_columns = models.JSONField(_("cột không thuộc biểu mẫu (không lưu)"), default=list)
     imported_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
@@ -199,9 +201,22 @@ class Response(models.Model):
     channel = models.CharField(_("kênh thu"), max_length=10, choices=Channel.choices)
     answers = models.JSONField(_("câu trả lời"), default=dict)
     form_version = models.CharField(max_length=60, blank=True)
-    # The submission's own id: ODK/Kobo's instance id, "paper:<number>" for a typed paper
-    # form, a random id for the web. The duplicate-submission rule compares these.
+    # The submission's own id, kept through edits: ODK Central's KEY (its first instanceID),
+    # KoboToolbox's rootUuid or _uuid; "paper:<number>" for a typed paper form, a random id
+    # for the web. The duplicate-submission rule compares these.
     submission_id = models.CharField(max_length=100, db_index=True)
+    # The version stored (imports): the instanceID of the latest version imported. An edit
+    # in ODK Central keeps the KEY and gives a new instanceID; its re-export replaces the
+    # answers here (`services.imports`). "" for the web and paper channels, and for
+    # responses imported before versions were kept (their version is then taken to be the
+    # submission id, as for a submission never edited).
+    version_id = models.CharField(_("phiên bản phiếu"), max_length=100, blank=True)
+    # The versions this response held before, replaced by edits: an older export imported
+    # later is counted as already present, never put back.
+    earlier_versions = models.JSONField(default=list, blank=True)
+    # Repeat groups (imports only): {repeat key: [entry, …]}, each entry its answers by
+    # field key and its nested repeats' entries. Stored and exported, never scored.
+    repeats = models.JSONField(_("nhóm lặp"), default=dict, blank=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("thời điểm gửi"), db_index=True)

@@ -39,6 +39,10 @@ TEXTS: dict[str, Any] = {
         "Đã nhận đủ %(limit)s phiếu từ thiết bị này trong một giờ qua. Vui lòng thử lại sau."
     ),
     "choose": _("— chọn —"),
+    "repeat_elsewhere": _(
+        "Phần «%(section)s» gồm các mục lặp lại: phần này chỉ thu bằng ứng dụng ODK Collect"
+        " hoặc KoboToolbox, trang này không hỏi."
+    ),
     "demo": _("DỮ LIỆU MINH HỌA (demo) — không phải khảo sát thật"),
 }
 

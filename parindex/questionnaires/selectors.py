@@ -28,6 +28,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parindex.common.spreadsheet import inert_table
+from parindex.criteria.models import Framework
 from parindex.criteria.selectors import framework_engine
 from parindex.engine import Framework as EngineFramework
 from parindex.engine import format_number
@@ -69,14 +71,19 @@ def survey_list() -> QuerySet[Survey]:
 
 
 def units_for(period_id: int, framework_id: int) -> QuerySet[Unit]:
-    """The members of the period's unit groups scored with the framework."""
-    return (
-        Unit.objects.filter(
+    """The members of the period's unit groups scored with the framework.
+
+    A national framework (`kind: national`) scores the province itself, which no group holds:
+    a survey on it is the province's own pre-survey, whose respondents are met in every unit
+    the period assesses (docs/national-self-assessment.md); its results are pooled for the
+    province there."""
+    if Framework.objects.filter(pk=framework_id, extra__kind="national").exists():
+        units = Unit.objects.filter(unit_groups__period_id=period_id)
+    else:
+        units = Unit.objects.filter(
             unit_groups__period_id=period_id, unit_groups__framework_id=framework_id
         )
-        .distinct()
-        .order_by("name")
-    )
+    return units.distinct().order_by("name")
 
 
 def survey_units(survey: Survey) -> QuerySet[Unit]:
@@ -157,17 +164,22 @@ def _answer_columns(texts: Sequence[str], names: Sequence[str]) -> pa.Table:
     return table.select(list(names)).combine_chunks()
 
 
-def survey_data(survey: Survey, form: SurveyForm | None = None) -> SurveyData:
-    """Every response of the survey, read in one query and laid out as columns."""
+def survey_data(
+    survey: Survey, form: SurveyForm | None = None, *, repeats: bool = False
+) -> SurveyData:
+    """Every response of the survey, read in one query and laid out as columns; with
+    `repeats`, also one JSON text column per repeat group of the form (for the export: the
+    rules and the scoring never read them)."""
     form = form or survey_form(survey)
-    texts = {f"{name}_text": Cast(name, TextField()) for name in _AS_TEXT}
+    as_text = (*_AS_TEXT, "repeats") if repeats and form.repeats else _AS_TEXT
+    texts = {f"{name}_text": Cast(name, TextField()) for name in as_text}
     rows = list(
         Response.objects.filter(survey=survey)
         .order_by("submitted_at", "pk")
         .annotate(**texts)
         .values_list(*_PLAIN, *texts)
     )
-    names = (*_PLAIN, *_AS_TEXT)
+    names = (*_PLAIN, *as_text)
     columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
     by_name = dict(zip(names, columns, strict=True))
     size = len(rows)
@@ -189,6 +201,18 @@ def survey_data(survey: Survey, form: SurveyForm | None = None) -> SurveyData:
     }
     for name in answer_names:
         table[name] = answers.column(name)
+    if "repeats" in by_name:
+        entries = json.loads("[" + ",".join(by_name["repeats"]) + "]")
+        for repeat in form.repeats:
+            table[repeat.key] = pa.array(
+                [
+                    json.dumps(found[repeat.key], ensure_ascii=False)
+                    if isinstance(found, dict) and found.get(repeat.key)
+                    else None
+                    for found in entries
+                ],
+                type=pa.string(),
+            )
     flags = json.loads("[" + ",".join(by_name["flags"]) + "]")
     stored = list(zip(flags, by_name["excluded"], by_name["status_basis"], strict=True))
     arrow_table = pa.table(table)
@@ -433,8 +457,9 @@ def anonymous_id(survey: Survey, pk: int) -> str:
 
 def anonymised_csv(survey: Survey) -> bytes:
     """Every response, anonymised by the survey core (no submission id, source, exact time
-    or `personal` field), with whether it counts in the results and its flags."""
-    data = survey_data(survey)
+    or `personal` field, also inside repeat groups), with whether it counts in the results
+    and its flags."""
+    data = survey_data(survey, repeats=True)
     statuses = survey_statuses(survey, data)
     exported = anonymise(data.form, data.table)
     ids = [anonymous_id(survey, pk) for pk in data.pks]
@@ -453,7 +478,8 @@ def anonymised_csv(survey: Survey) -> bytes:
         "flags", pa.array([" ".join(rules.get(rid, [])) for rid in response_ids], pa.string())
     )
     buffer = io.BytesIO()
-    write_csv(exported, buffer)
+    # An answer typed as `=HYPERLINK(…)` by an anonymous respondent reaches Excel as text.
+    write_csv(inert_table(exported), buffer)
     # A byte-order mark, so that Excel reads the Vietnamese text as UTF-8.
     return b"\xef\xbb\xbf" + buffer.getvalue()
 

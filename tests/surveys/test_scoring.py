@@ -49,7 +49,7 @@ def test_a_manual_survey_node_takes_the_rates_share_of_its_maximum() -> None:
     result = _score(HAND_ROWS, small_framework("manual"), min_sample=1)
     node = result.unit("U1").nodes["S2"]
     assert node.points == Decimal("3.47")  # 5 × 69,44 % = 3,472 → step 0,01
-    assert node.explanation == "69,44 % × 5 điểm → Chấm 3,47/5 điểm"
+    assert node.explanation == "69,44% × 5 điểm → Chấm 3,47/5 điểm"
 
 
 def test_survey_results_feed_the_engines_score_unit() -> None:

@@ -130,10 +130,11 @@ def open_survey_check(pk: int) -> Survey:
     return survey
 
 
-def public_source_hash(survey: Survey, address: str, user_agent: str) -> str:
-    """The salted hash that stands for "the same browser on the same address" (rate limit,
-    duplicate rules); the address and the browser string themselves are never stored."""
-    return source_hash(bytes.fromhex(survey.salt), f"{address}|{user_agent}")
+def public_source_hash(survey: Survey, address: str) -> str:
+    """The salted hash that stands for "the same client address" (the open link's rate limit,
+    duplicate rules); the address itself is never stored. The address alone: a browser string
+    is the sender's to change, and changing it must not reset the limit."""
+    return source_hash(bytes.fromhex(survey.salt), address)
 
 
 def _answers_with_strata(
@@ -252,7 +253,7 @@ def response_submit_open(
     fixed_unit: Unit | None = None,
 ) -> Response:
     """One response through the survey's open link, at most `open_link_rate_limit` an hour
-    from one source (address + browser)."""
+    from one source (the client's address, `public_source_hash`)."""
     with transaction.atomic():
         survey = open_survey_check(survey.pk)
         hour_ago = timezone.now() - datetime.timedelta(hours=1)

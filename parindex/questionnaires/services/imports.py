@@ -1,10 +1,21 @@
 """Responses imported from ODK/KoboToolbox exports: every row checked before anything is
 written, submissions already imported counted, not duplicated.
+
+Versions. A response keeps its submission's stable id (`submission_id`: ODK Central's KEY,
+KoboToolbox's rootUuid or first `_uuid`) and the instanceID of the version stored
+(`version_id`). An edited submission exported again (Central: same KEY, new instanceID, and
+no deprecatedID column in its CSV; Kobo: a new `_uuid` naming the old one in
+`meta/deprecatedID`) replaces the stored response's answers, repeats and version in place:
+never a second response, decisions about it still apply, the integrity rules run again, and
+each replacement is an audit event (`replace_response`: previous → new version, the answers
+that changed). A version the response held before (an older export imported after the edit)
+is counted as already present and changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +39,7 @@ from parindex.surveys.errors import ResponseFileError
 from parindex.surveys.responses import (
     ENDED,
     GROUP,
+    INSTANCE,
     RESPONSE_ID,
     ROW,
     SOURCE,
@@ -45,6 +57,9 @@ from parindex.surveys.xlsform import SurveyForm
 
 @dataclass
 class ImportOutcome:
+    """`read = imported + replaced + already_present + rejected`; `already_present` includes
+    the `older` versions (of a stored response, or superseded by a later row of the file)."""
+
     batch: ImportBatch | None
     read: int
     imported: int
@@ -52,6 +67,8 @@ class ImportOutcome:
     rejected: list[RejectedRow] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    replaced: int = 0
+    older: int = 0
 
 
 def responses_import(
@@ -66,8 +83,9 @@ def responses_import(
 
     Every row is checked (answers against the form's choices and types, the unit against
     the survey's units); by default one bad row stops the import and nothing is written.
-    Submissions already imported (same instance id) are counted, not duplicated; a file
-    already imported (same SHA-256) is refused.
+    Submissions already imported (same submission id and version) are counted, not
+    duplicated; an edited version replaces the stored one (see the module); a file already
+    imported (same SHA-256) is refused.
     """
     if survey.state == SurveyState.DRAFT:
         raise QuestionnaireError(gettext("Cuộc điều tra chưa mở: chưa nhập phiếu được."))
@@ -86,9 +104,15 @@ def responses_import(
             ]
         )
     form = selectors.survey_form(survey)
-    known = Response.objects.filter(survey=survey, channel=Channel.IMPORT).values_list(
-        "submission_id", flat=True
-    )
+    # Each stored submission's version; one imported before versions were kept is taken to
+    # be in its first version, whose instanceID is the submission id (Central's KEY).
+    versions: dict[str, str] = {}
+    for submission, version in (
+        Response.objects.filter(survey=survey, channel=Channel.IMPORT)
+        .order_by("pk")
+        .values_list("submission_id", "version_id")
+    ):
+        versions.setdefault(submission, version or submission)  # a copy sent twice: the first
     with tempfile.TemporaryDirectory(prefix="parindex-import-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
@@ -98,7 +122,8 @@ def responses_import(
                 form,
                 raw,
                 salt=bytes.fromhex(survey.salt),
-                known_uuids=list(known),
+                known_uuids=list(versions),
+                known_versions=versions,
                 batch=digest[:12],
             )
         except ResponseFileError as error:
@@ -128,8 +153,7 @@ def responses_import(
     rejected.sort(key=lambda row: row.row)
     if rejected and not skip_rejected:
         raise ImportRejected(rejected, parsed.read)
-    # An edited submission (same KEY, new instanceID) replaces the stored response; it counts
-    # with the submissions already present.
+    # An edited submission (same KEY, new instanceID) replaces the stored response.
     edits = pc.is_in(table.column(RESPONSE_ID), value_set=_replaced(parsed))
     replacing, table = table.filter(edits), table.filter(pc.invert(edits))
     with transaction.atomic():
@@ -139,7 +163,7 @@ def responses_import(
             sha256=digest,
             read=parsed.read,
             imported=table.num_rows,
-            already_present=parsed.already_present + replacing.num_rows,
+            already_present=parsed.already_present + parsed.superseded,
             rejected=len(rejected),
             ignored_columns=parsed.ignored_columns,
             imported_by=actor,
@@ -147,14 +171,10 @@ def responses_import(
         Response.objects.bulk_create(
             _imported_responses(survey, form, table, batch), batch_size=500
         )
-        for edited in _imported_responses(survey, form, replacing, batch):
-            Response.objects.filter(
-                survey=survey, channel=Channel.IMPORT, submission_id=edited.submission_id
-            ).update(
-                **{field: getattr(edited, field) for field in _EDITABLE},
-                unit=edited.unit,
-                batch=batch,
-            )
+        replaced, older = _replace_edited(actor, survey, form, replacing, batch)
+        batch.replaced = len(replaced)
+        batch.already_present += older
+        batch.save(update_fields=["replaced", "already_present"])
         audit_record(
             actor=actor,
             action="import_responses",
@@ -163,25 +183,30 @@ def responses_import(
             changes={
                 "read": [None, parsed.read],
                 "imported": [None, table.num_rows],
-                "already_present": [None, parsed.already_present],
+                "already_present": [None, batch.already_present],
                 "rejected": [None, len(rejected)],
-                "replaced": [None, [r.submission_id for r in parsed.replacements]],
+                "replaced": [None, replaced],
             },
             scope=survey,
         )
+        # The rules compare answers, times and sources across responses: an edit may raise or
+        # clear a flag on itself or on another response, so all of them run again.
         survey_check(survey=survey)
     return ImportOutcome(
         batch,
         parsed.read,
         table.num_rows,
-        parsed.already_present + replacing.num_rows,
+        batch.already_present,
         rejected,
         parsed.ignored_columns,
         parsed.missing_columns,
+        replaced=len(replaced),
+        older=older + parsed.superseded,
     )
 
 
-# What an edited submission changes in its stored response (besides its unit and batch).
+# What an edited submission changes in its stored response (besides its unit, version,
+# repeats and batch).
 _EDITABLE = (
     "respondent_group",
     "answers",
@@ -193,6 +218,97 @@ _EDITABLE = (
 )
 
 
+def _replace_edited(
+    actor: User, survey: Survey, form: SurveyForm, table: pa.Table, batch: ImportBatch
+) -> tuple[list[str], int]:
+    """Put the edited versions in `table` in place of their stored responses, one audit event
+    each. Returns the submission ids replaced and the count of rows that were an older
+    version of their response (left alone)."""
+    if not table.num_rows:
+        return [], 0
+    edited_rows = list(_imported_responses(survey, form, table, batch))
+    stored: dict[str, Response] = {}
+    for response in (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(
+            survey=survey,
+            channel=Channel.IMPORT,
+            submission_id__in=[edited.submission_id for edited in edited_rows],
+        )
+        .order_by("pk")
+    ):
+        stored.setdefault(response.submission_id, response)  # a copy sent twice: the first
+    names = [question.name for question in form.answer_questions]
+    replaced: list[str] = []
+    older = 0
+    for edited in edited_rows:
+        response = stored[edited.submission_id]  # known before the import, never deleted
+        previous = response.version_id or response.submission_id
+        earlier = {response.submission_id, *response.earlier_versions} - {previous}
+        if edited.version_id == previous or edited.version_id in earlier:
+            # The version stored (a copy of the edit in the same file), or an older one (an
+            # older export imported after the edit): it changes nothing.
+            older += 1
+            continue
+        extra = sorted((set(response.answers) | set(edited.answers)) - set(names))
+        changed_answers = [
+            name
+            for name in [*names, *extra]
+            if response.answers.get(name) != edited.answers.get(name)
+        ]
+        changed_repeats = [
+            repeat.key
+            for repeat in form.repeats
+            if response.repeats.get(repeat.key) != edited.repeats.get(repeat.key)
+        ]
+        changes: dict[str, list[object]] = {
+            "version_id": [response.version_id or None, edited.version_id],
+            "changed_answers": [None, changed_answers],
+        }
+        if changed_repeats:
+            changes["changed_repeats"] = [None, changed_repeats]
+        if response.unit_id != edited.unit.pk:
+            changes["unit"] = [response.unit.code, edited.unit.code]
+        if response.respondent_group != edited.respondent_group:
+            changes["respondent_group"] = [response.respondent_group, edited.respondent_group]
+        if not response.version_id and len(changes) == 2 and not changed_answers:
+            # Imported before versions were kept, and the same answers: only the version
+            # was unknown. Recorded, not counted as an edit.
+            response.version_id = edited.version_id
+            response.save(update_fields=["version_id"])
+            older += 1
+            continue
+        if previous not in response.earlier_versions:
+            response.earlier_versions = [*response.earlier_versions, previous]
+        for name in _EDITABLE:
+            setattr(response, name, getattr(edited, name))
+        response.unit = edited.unit
+        response.version_id = edited.version_id
+        response.repeats = edited.repeats
+        response.batch = batch
+        response.save(
+            update_fields=[
+                *_EDITABLE,
+                "unit",
+                "version_id",
+                "earlier_versions",
+                "repeats",
+                "batch",
+            ]
+        )
+        changes["file"] = [None, batch.file_name]
+        audit_record(
+            actor=actor,
+            action="replace_response",
+            instance=response,
+            changes=changes,
+            scope=survey,
+        )
+        replaced.append(response.submission_id)
+    return replaced, older
+
+
 def _replaced(parsed: ResponseImport) -> pa.Array:
     return pa.array([r.response_id for r in parsed.replacements], type=pa.string())
 
@@ -202,13 +318,27 @@ def _imported_responses(
 ) -> Iterable[Response]:
     units = {unit.code: unit for unit in selectors.survey_units(survey)}
     names = [question.name for question in form.answer_questions]
+    repeat_keys = [repeat.key for repeat in form.repeats if repeat.key in table.column_names]
     now = timezone.now()
     columns = {
         name: table.column(name).to_pylist()
-        for name in (UUID, UNIT, GROUP, SOURCE, STARTED, ENDED, SUBMITTED, ROW, *names)
+        for name in (
+            UUID,
+            INSTANCE,
+            UNIT,
+            GROUP,
+            SOURCE,
+            STARTED,
+            ENDED,
+            SUBMITTED,
+            ROW,
+            *names,
+            *repeat_keys,
+        )
     }
     for index in range(table.num_rows):
         submitted = columns[SUBMITTED][index] or columns[ENDED][index] or now
+        submission = columns[UUID][index] or f"import:{batch.sha256[:12]}:{columns[ROW][index]}"
         yield Response(
             survey=survey,
             unit=units[columns[UNIT][index]],
@@ -218,8 +348,13 @@ def _imported_responses(
                 name: columns[name][index] for name in names if columns[name][index] is not None
             },
             form_version=form.version,
-            submission_id=columns[UUID][index]
-            or f"import:{batch.sha256[:12]}:{columns[ROW][index]}",
+            submission_id=submission,
+            version_id=columns[INSTANCE][index] or submission,
+            repeats={
+                key: json.loads(columns[key][index])
+                for key in repeat_keys
+                if columns[key][index] is not None
+            },
             started_at=columns[STARTED][index],
             ended_at=columns[ENDED][index],
             submitted_at=submitted,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from parindex.engine import Framework, Problem, format_number, round_half_up
+from parindex.engine import Framework, Problem, format_number, format_percent, round_half_up
 from parindex.engine.rules import BandsRule, ManualRule, RatioRule, Rule
 from parindex.surveys.xlsform import SurveyForm
 
@@ -96,9 +96,9 @@ def official_points(rule: Rule, percent: Decimal) -> tuple[Decimal, str]:
         steps = round_half_up(rule.max_points * percent / 100 / step, 0)
         points = min(steps * step, rule.max_points)
         outcome = rule.score({"points": points})
-        rate_text = format_number(percent)
         return outcome.points, (
-            f"{rate_text} % × {format_number(rule.max_points)} điểm → {outcome.explanation}"
+            f"{format_percent(percent)} × {format_number(rule.max_points)} điểm"
+            f" → {outcome.explanation}"
         )
     outcome = rule.score({"percent": percent})
     return outcome.points, outcome.explanation

@@ -1,7 +1,7 @@
 """The public survey form: no login; reached through a one-time invitation link
 (`/s/<token>/`) or, when Home Affairs enables it, the survey's open link
 (`/s/open/<survey>/`, rate-limited per source). Nothing identifies the respondent: the
-address and the browser are only kept as a salted hash (rate limit, duplicate rules)."""
+address is only kept as a salted hash (rate limit, duplicate rules)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from parindex.questionnaires.services.collection import (
     response_submit_open,
     response_submit_token,
 )
+from parindex.web.middleware import client_address
 
 _STARTED_SALT = "parindex.questionnaires.started"
 _STARTED_MAX_AGE = 24 * 3600  # a form left open longer than a day has no useful start time
@@ -90,12 +91,9 @@ def _started_at(request: HttpRequest) -> datetime.datetime | None:
 
 
 def _source(request: HttpRequest, survey: Survey) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "PARINDEX_TRUST_X_FORWARDED_FOR", False):
-        # Behind the province's reverse proxy every visitor has the proxy's address.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.split(",")[0].strip() or address
-    return public_source_hash(survey, address, request.META.get("HTTP_USER_AGENT", ""))
+    # The real client's address (behind the province's reverse proxy every visitor has the
+    # proxy's): the one the login throttling and the logs use.
+    return public_source_hash(survey, client_address(request))
 
 
 def _refused(request: HttpRequest, refusal: PublicRefusal) -> HttpResponse:

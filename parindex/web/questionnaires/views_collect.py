@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from parindex import policy
 from parindex.accounts.models import User
+from parindex.common.spreadsheet import inert_row
 from parindex.engine import Problem
 from parindex.policy import require, survey_for
 from parindex.questionnaires import selectors
@@ -46,13 +47,15 @@ def _links_csv(request: HttpRequest, created: list[tuple[Invitation, str]]) -> s
     writer.writerow(["unit", "unit_name", "respondent_group", "link", "expires_at"])
     for invitation, token in created:
         writer.writerow(
-            [
-                invitation.unit.code,
-                invitation.unit.name,
-                invitation.respondent_group,
-                request.build_absolute_uri(reverse("public_survey:token", args=[token])),
-                timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
-            ]
+            inert_row(
+                [
+                    invitation.unit.code,
+                    invitation.unit.name,
+                    invitation.respondent_group,
+                    request.build_absolute_uri(reverse("public_survey:token", args=[token])),
+                    timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
         )
     return BOM + buffer.getvalue()
 
@@ -146,14 +149,16 @@ def invitations_export(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     for invitation in Invitation.objects.filter(survey=survey).select_related("unit"):
         writer.writerow(
-            [
-                invitation.unit.code,
-                invitation.respondent_group,
-                invitation.hint,
-                timezone.localtime(invitation.created_at).strftime("%d/%m/%Y %H:%M"),
-                timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
-                selectors.invitation_status(invitation, now),
-            ]
+            inert_row(
+                [
+                    invitation.unit.code,
+                    invitation.respondent_group,
+                    invitation.hint,
+                    timezone.localtime(invitation.created_at).strftime("%d/%m/%Y %H:%M"),
+                    timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
+                    selectors.invitation_status(invitation, now),
+                ]
+            )
         )
     return attachment(
         (BOM + buffer.getvalue()).encode("utf-8"), f"thu-moi-{survey.pk}.csv", CSV_TYPE
@@ -232,12 +237,13 @@ def import_responses(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Đã nhập %(imported)d phiếu từ %(read)d dòng (%(present)d phiếu đã có,"
-                    " %(rejected)d dòng lỗi bỏ qua)."
+                    "Đã nhập %(imported)d phiếu từ %(read)d dòng (%(replaced)d phiếu thay bằng"
+                    " bản đã sửa, %(present)d phiếu đã có, %(rejected)d dòng lỗi bỏ qua)."
                 )
                 % {
                     "imported": outcome.imported,
                     "read": outcome.read,
+                    "replaced": outcome.replaced,
                     "present": outcome.already_present,
                     "rejected": len(outcome.rejected),
                 },

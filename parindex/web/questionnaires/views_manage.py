@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex import policy
+from parindex.common.ids import MAX_ID
 from parindex.engine import Problem
 from parindex.policy import can, require, survey_for
 from parindex.questionnaires import selectors
@@ -214,10 +215,13 @@ def _whole(text: str, where: str, problems: list[Problem]) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         problems.append(
             Problem(where, gettext("«%(text)s» phải là số nguyên không âm") % {"text": text})
         )
+        return None
+    if int(text) > MAX_ID:
+        problems.append(Problem(where, gettext("«%(text)s» quá lớn") % {"text": text}))
         return None
     return int(text)
 

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from parindex.policy import survey_for
 from parindex.questionnaires import selectors
+from parindex.questionnaires.answer_tables import answer_text, repeat_tables
 from parindex.questionnaires.definition import label_of
 from parindex.questionnaires.errors import QuestionnaireError
 from parindex.questionnaires.forms import DecisionForm
 from parindex.questionnaires.models import Response, Survey
 from parindex.questionnaires.services import review as review_services
-from parindex.web.http import AuthedRequest
+from parindex.web.http import AuthedRequest, query_id
 from parindex.web.questionnaires.views_common import survey_context
 
 
@@ -37,12 +38,11 @@ def _response_for(survey: Survey, response_pk: int) -> Response:
 @login_required
 def review(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_for(request.user, pk, write=True)
-    unit_text = request.GET.get("unit", "")
     filters = selectors.ReviewFilters(
         rule=request.GET.get("rule", "")
         if request.GET.get("rule") in selectors.RULE_TITLES
         else "",
-        unit=int(unit_text) if unit_text.isdigit() else None,
+        unit=query_id(request.GET, "unit"),
         status=request.GET.get("status", ""),
     )
     page = Paginator(selectors.review_queryset(survey, filters), 50).get_page(
@@ -84,21 +84,11 @@ def response_detail(request: AuthedRequest, pk: int, response_pk: int) -> HttpRe
         value = response.answers.get(question.name)
         if value is None:
             continue
-        shown = value
-        if question.list_name:
-            by_name = {c.name: c for c in form.choices.get(question.list_name, ())}
-            picked = value.split() if question.base_type == "select_multiple" else [value]
-            shown = ", ".join(
-                label_of(by_name[name].labels, language, language, name)
-                if name in by_name
-                else name
-                for name in picked
-            )
         answers.append(
             {
                 "label": label_of(question.labels, language, language, question.name),
                 "name": question.name,
-                "value": shown,
+                "value": answer_text(form, question, value, language),
                 "raw": value,
                 "personal": question.is_personal,
             }
@@ -113,6 +103,7 @@ def response_detail(request: AuthedRequest, pk: int, response_pk: int) -> HttpRe
             response=response,
             group_label=survey.group_label(response.respondent_group),
             answers=answers,
+            repeats=repeat_tables(form, response.repeats, language),
             reviews=response.reviews.all(),
             decision=DecisionForm(initial={"action": action}),
             action=action,
