@@ -47,15 +47,16 @@ def kobo(uuid: str, unit: str = "A", level: str = "4", **extra: Any) -> dict[str
     }
 
 
-def odk(uuid: str, unit: str = "B") -> dict[str, Any]:
-    """An ODK Central submission as its OData feed gives it: groups nested, meta in __system."""
+def odk(uuid: str, unit: str = "B", version: str = "", level: str | None = None) -> dict[str, Any]:
+    """An ODK Central submission as its OData feed gives it: groups nested, meta in __system;
+    an edit keeps `__id` and gives the version a new `meta.instanceID`."""
     return {
         "__id": f"uuid:{uuid}",
         "start": "2025-03-04T09:00:00.000+07:00",
         "end": "2025-03-04T09:07:00.000+07:00",
         "chung": {"don_vi": unit, "nhom": "dn", "tuoi": 35},
-        "danh_gia": answers(),
-        "meta": {"instanceID": f"uuid:{uuid}"},
+        "danh_gia": answers(level),
+        "meta": {"instanceID": f"uuid:{version or uuid}"},
         "__system": {
             "submissionDate": "2025-03-04T02:07:40.512Z",
             "submitterId": "12",
@@ -95,6 +96,26 @@ def test_an_odk_central_submission_is_imported(api_for, make_survey, place):  # 
     assert stored.submitted_at.isoformat().startswith("2025-03-04T02:07:40")
     assert stored.source_hash  # the device, as a keyed hash only
     assert "collect:xyz" not in str(Response.objects.values())
+
+
+def test_an_edited_odk_central_submission_replaces_its_earlier_version(
+    api_for,
+    make_survey,
+    place,  # noqa: F811
+):
+    survey = make_survey()
+    api = api_for("admin")
+    url = f"/surveys/{survey.pk}/submissions"
+    assert api.post(url, odk("o-7")).status_code == 200
+    edited = api.post(url, odk("o-7", version="o-7-v2", level="2"))
+    assert edited.status_code == 200, edited.content
+    stored = Response.objects.get()  # still one response
+    assert stored.submission_id == "o-7"
+    assert stored.version_id == "o-7-v2"
+    assert stored.answers["q1"] == "2"  # the edit's answers, not the first version's
+    # The same edit delivered again changes nothing.
+    assert api.post(url, odk("o-7", version="o-7-v2", level="2")).status_code == 200
+    assert Response.objects.count() == 1
 
 
 def test_bad_submissions_are_refused_with_their_question(api_for, make_survey, place):  # noqa: F811

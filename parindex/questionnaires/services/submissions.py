@@ -7,7 +7,7 @@ the same batch record and audit event as an uploaded export.
 Kobo's payload keys are the export's columns already (`_uuid`, `_submission_time`,
 `_submitted_by`, `grp/q1`); ODK Central's JSON nests groups (`{"grp": {"q1": …}}`) and puts
 its meta data in `__id` and `__system` (`submissionDate`, `submitterId`, `deviceId`), which
-are renamed to the export's `instanceID`, `SubmissionDate`, `SubmitterID` and `deviceid`.
+are renamed to the export's `KEY`, `SubmissionDate`, `SubmitterID` and `deviceid`.
 Lists (attachments, geolocation pairs, tags) are not answers and are left out.
 """
 
@@ -82,7 +82,11 @@ def submission_row(submission: Mapping[str, Any]) -> dict[str, str]:
             text = text.replace("\x00", "\ufffd")
         row[name] = text
     if "__id" in row:
+        # Central's `__id` is the submission's own id, kept across edits (its export's KEY);
+        # `meta/instanceID` names the version, new at each edit. Read as an export row, an
+        # edited submission then replaces its earlier version instead of adding a response.
         identifier = row.pop("__id")
+        row["KEY"] = identifier
         if not row.get("meta/instanceID") and not row.get("instanceID"):
             row["instanceID"] = identifier
     return row
