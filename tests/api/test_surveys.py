@@ -100,7 +100,7 @@ def test_an_odk_central_submission_is_imported(api_for, make_survey, place):  # 
 
 def test_an_edited_odk_central_submission_replaces_its_earlier_version(
     api_for,
-    make_survey,
+    make_survey,  # noqa: F811
     place,  # noqa: F811
 ):
     survey = make_survey()
