@@ -15,13 +15,17 @@ $(BIN)/python:
 
 # Every package at the version of constraints.txt (the versions the tests passed with; scripts/pin
 # regenerates it). A dependency that contradicts a pin stops the install: nothing is ignored.
-$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+# The browser tests' JavaScript tools (axe-core, package-lock.json) come from npm when it is
+# there; without it the accessibility tests skip (and fail under CI=true: .ci/run installs npm).
+$(STAMP): pyproject.toml constraints.txt package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" || { \
 		$(BIN)/pip install --dry-run -c constraints.txt -e ".[dev]" 2>&1 | grep -A12 "conflict is caused by" >&2; \
 		echo "make: the install failed; if pyproject.toml now asks for a version that constraints.txt" >&2; \
 		echo "excludes, install without it (pip install -e '.[dev]'), run the tests, then scripts/pin" >&2; \
 		exit 1; }
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "note: npm is missing: the accessibility tests (axe-core) will be skipped"; fi
 	@VENV=$(VENV) scripts/pin --check >/dev/null 2>&1 || echo "note: constraints.txt does not list every installed version (scripts/pin --check)"
 	touch $(STAMP)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -35,6 +36,14 @@ from parindex.assessments.models import Assessment, EvidenceDocument, Notificati
 from parindex.assessments.selectors import open_explanation, unit_deadline
 from parindex.criteria.models import Framework, FrameworkStatus
 from parindex.jobs.models import Job
+from parindex.nationalself.models import (
+    Contribution,
+    ContributionStatus,
+    Evidence,
+    NationalSelfAssessment,
+    Package,
+)
+from parindex.nationalself.selectors import assigned_codes
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
 from parindex.plans.models import EarlyWarning, Plan, Scenario
 from parindex.questionnaires.models import Survey, SurveyState
@@ -108,7 +117,23 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "plans.scenarios": _PROVINCIAL,
     "plans.scenarios.manage": _HOME_AFFAIRS,
     "plans.sensitivity": _HOME_AFFAIRS,
+    # Two-factor sign-in: everyone may set up an authenticator app for their own account
+    # (`two_factor_required` says who must); administrators reset another user's (a lost phone).
+    "account.two_factor": _ALL,
+    "users.two_factor_reset": _ADMIN,
+    # The province's own national self-assessment (docs/national-self-assessment.md): Home
+    # Affairs sets it up, assigns, reviews, consolidates, sends and imports the Ministry's
+    # result; provincial roles read all of it; a department's staff see and edit only the
+    # sub-criteria assigned to their department (`national_node_codes`, `may_contribute`).
+    "nationalself.view": _ALL,
+    "nationalself.view_all": _PROVINCIAL,
+    "nationalself.manage": _HOME_AFFAIRS,
 }
+
+
+# The roles that must sign in with a second factor when PARINDEX_REQUIRE_2FA is on: those who
+# change the whole province's data (administration, appraisal, the council's approval).
+TWO_FACTOR_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.APPRAISER, Role.COUNCIL})
 
 
 def can(user: Any, capability: str) -> bool:
@@ -120,6 +145,42 @@ def can(user: Any, capability: str) -> bool:
 def require(user: Any, capability: str) -> None:
     if not can(user, capability):
         raise PermissionDenied
+
+
+# --- two-factor sign-in ----------------------------------------------------------------------
+
+
+def two_factor_required(user: Any) -> bool:
+    """Whether the user may use the site only after setting up a second factor."""
+    return bool(
+        getattr(settings, "PARINDEX_REQUIRE_2FA", False)
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "role", None) in TWO_FACTOR_ROLES
+    )
+
+
+def two_factor_step(user: Any, *, enrolled: bool) -> str | None:
+    """What a user who has just given the right password still owes before the site opens:
+    "verify" (a code: anybody who set up an app), "enrol" (set one up: required and not done),
+    or None."""
+    if enrolled:
+        return "verify"
+    if two_factor_required(user):
+        return "enrol"
+    return None
+
+
+def two_factor_reset_for(user: User, pk: int) -> User:
+    """The account whose second factor an administrator resets: any other account (their own
+    is reset by another administrator, or `manage.py two_factor_reset`)."""
+    if not can(user, "users.two_factor_reset"):
+        raise PermissionDenied
+    account = user_for(user, pk)
+    if account.pk == user.pk:
+        raise PermissionDenied(
+            gettext("Không tự đặt lại xác thực hai bước của mình; hãy nhờ quản trị viên khác.")
+        )
+    return account
 
 
 def unit_for(user: User, pk: int, *, write: bool = False) -> Unit:
@@ -295,6 +356,8 @@ def job_may_run(task: Job) -> None:
         _document_job_may_run(task, requester)
     elif task.kind.startswith("plans."):
         _plans_job_may_run(task, requester)
+    elif task.kind.startswith("nationalself.") and not can(requester, "nationalself.manage"):
+        raise PermissionDenied(gettext("Người yêu cầu không còn quyền lập bộ hồ sơ này."))
 
 
 def _task_job_may_run(task: Job, requester: Any) -> None:
@@ -527,6 +590,122 @@ def warning_for(user: User, pk: int) -> EarlyWarning:
     if warning is None:
         raise Http404
     return warning
+
+
+# --- the national self-assessment: Home Affairs and the contributing departments --------------
+
+
+def _contributor_unit(user: Any) -> int | None:
+    """The department of a unit user (who may contribute), else None."""
+    if getattr(user, "is_active", False) and getattr(user, "role", None) in UNIT_ROLES:
+        return user.unit_id
+    return None
+
+
+def national_node_codes(user: Any, assessment: NationalSelfAssessment) -> set[str] | None:
+    """The leaves of the year the user may see: None for every leaf (provincial roles), else
+    those assigned to the user's department, as lead or as support (maybe none)."""
+    if can(user, "nationalself.view_all"):
+        return None
+    return assigned_codes(assessment, _contributor_unit(user))
+
+
+def national_self_for(user: Any, pk: int, *, write: bool = False) -> NationalSelfAssessment:
+    """A year's national self-assessment: provincial roles see it, a department's staff when
+    some sub-criterion is assigned to their department (404 otherwise); Home Affairs changes it
+    (`write`)."""
+    assessment = (
+        NationalSelfAssessment.objects.select_related("framework", "province", "survey")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    codes = national_node_codes(user, assessment)
+    if codes is not None and not codes:
+        raise Http404
+    if write and not can(user, "nationalself.manage"):
+        raise PermissionDenied
+    return assessment
+
+
+def visible_national_selves(
+    user: Any, assessments: QuerySet[NationalSelfAssessment]
+) -> QuerySet[NationalSelfAssessment]:
+    if can(user, "nationalself.view_all"):
+        return assessments
+    unit = _contributor_unit(user)
+    if unit is None:
+        return assessments.none()
+    return assessments.filter(
+        Q(contributions__lead_id=unit) | Q(contributions__supporting=unit)
+    ).distinct()
+
+
+def national_node_for(
+    user: Any, assessment: NationalSelfAssessment, code: str
+) -> Contribution | None:
+    """A leaf of the year (its contribution, None when nobody was assigned yet): every leaf
+    for provincial roles, only its own for a department (404 otherwise)."""
+    codes = national_node_codes(user, assessment)
+    if codes is not None and code not in codes:
+        raise Http404
+    return (
+        Contribution.objects.select_related("assessment", "lead")
+        .filter(assessment=assessment, node_code=code)
+        .first()
+    )
+
+
+def _is_contributor(user: Any, contribution: Contribution) -> bool:
+    unit = _contributor_unit(user)
+    if unit is None:
+        return False
+    return unit == contribution.lead_id or contribution.supporting.filter(pk=unit).exists()
+
+
+def may_contribute(user: Any, contribution: Contribution | None) -> bool:
+    """The lead and supporting departments' staff fill figures, upload evidence and explain,
+    while the leaf is theirs (not sent to Home Affairs, or sent back) and the year not sent."""
+    return bool(
+        contribution is not None
+        and not contribution.assessment.is_sent
+        and contribution.status in (ContributionStatus.OPEN, ContributionStatus.RETURNED)
+        and _is_contributor(user, contribution)
+    )
+
+
+def may_send_contribution(user: Any, contribution: Contribution | None) -> bool:
+    """Sending the leaf to Home Affairs (and answering its requests) is the lead's (chủ trì)."""
+    return bool(
+        may_contribute(user, contribution)
+        and contribution is not None
+        and _contributor_unit(user) == contribution.lead_id
+    )
+
+
+def national_evidence_for(user: Any, pk: int) -> Evidence:
+    """A document of the national self-assessment: provincial roles, and the staff of a
+    department that provided it or to whose sub-criteria it is cited."""
+    document = Evidence.objects.select_related("assessment").filter(pk=pk).first()
+    if document is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    codes = national_node_codes(user, document.assessment)
+    if codes is None:
+        return document
+    unit = _contributor_unit(user)
+    cited = set(document.links.values_list("contribution__node_code", flat=True))
+    if unit is None or not (document.department_id == unit or cited & codes):
+        raise Http404
+    return document
+
+
+def national_package_for(user: Any, pk: int) -> Package:
+    """A generated submission package: provincial roles."""
+    package = Package.objects.select_related("assessment").filter(pk=pk).first()
+    if package is None or not can(user, "nationalself.view_all"):
+        raise Http404
+    return package
 
 
 # --- row scoping: what a user may see in a list ---------------------------------------------

@@ -24,14 +24,15 @@ from parindex.api.errors import ApiError
 from parindex.apitokens.models import ApiToken
 from parindex.apitokens.selectors import token_by_secret
 from parindex.apitokens.services import rate_hit, token_touch
+from parindex.common import addresses
 
 
 def client_address(request: HttpRequest) -> str:
-    if getattr(settings, "PARINDEX_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's real address, as the web pages take it (`parindex.common.addresses`:
+    X-Forwarded-For believed only as far as trusted proxies wrote it)."""
+    return addresses.client_address(
+        request.META, addresses.as_networks(getattr(settings, "PARINDEX_TRUSTED_PROXIES", ()))
+    )
 
 
 class TokenAuth(HttpBearer):

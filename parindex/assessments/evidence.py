@@ -91,6 +91,8 @@ def _detect(data: bytes) -> str | None:
         except zipfile.BadZipFile:
             return None
         if "[Content_Types].xml" in names:
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return "macro"  # a macro-enabled document (.docm/.xlsm) renamed
             if any(name.startswith("word/") for name in names):
                 return "docx"
             if any(name.startswith("xl/") for name in names):
@@ -135,6 +137,11 @@ def check_upload(name: str, stream: IO[bytes], declared_size: int | None = None)
             % {"extension": parts[-1], "allowed": ", ".join(sorted(allowed))}
         )
     detected = _detect(data)
+    if detected == "macro":
+        raise EvidenceRejected(
+            gettext("Tệp «%(name)s» chứa macro (mã có thể chạy), không được chấp nhận.")
+            % {"name": name}
+        )
     if detected != extension:
         if detected:
             message = gettext("Tệp «%(name)s» mang đuôi .%(extension)s nhưng nội dung là %(kind)s.")

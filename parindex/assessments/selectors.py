@@ -8,12 +8,13 @@ from the entries, so that every point traces to a rule, an entry and a person.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -85,8 +86,56 @@ def self_counts(assessment: Assessment) -> bool:
     return assessment.submission != Submission.NOT_SUBMITTED
 
 
+class EntryValues(Protocol):
+    """What scoring, progress and the areas' heads read of an entry: a `NodeEntry`, or the
+    lighter `EntryFacts`."""
+
+    @property
+    def node_code(self) -> str: ...
+    @property
+    def self_values(self) -> Any: ...
+    @property
+    def appraised_values(self) -> Any: ...
+    @property
+    def written_explanation(self) -> str: ...
+    @property
+    def explanation_accepted(self) -> bool: ...
+    @property
+    def finalised(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFacts:
+    """An entry's values and whether evidence is attached, read without building the model
+    (a sheet reads them for every leaf; it builds full entries for the rows it shows)."""
+
+    node_code: str
+    self_values: Any
+    appraised_values: Any
+    written_explanation: str
+    explanation_accepted: bool
+    finalised: bool
+    evidence_count: int
+
+
+def entry_facts(assessment: Assessment) -> list[EntryFacts]:
+    """Every entry of the assessment as `EntryFacts`, in one query."""
+    rows = assessment.entries.annotate(
+        has_evidence=Exists(EvidenceLink.objects.filter(entry=OuterRef("pk")))
+    ).values_list(
+        "node_code",
+        "self_values",
+        "appraised_values",
+        "written_explanation",
+        "explanation_accepted",
+        "finalised",
+        "has_evidence",
+    )
+    return [EntryFacts(*row[:6], evidence_count=int(row[6])) for row in rows]
+
+
 def entry_inputs(
-    framework: Framework, entries: Iterable[NodeEntry], side: str, *, own: bool = True
+    framework: Framework, entries: Iterable[EntryValues], side: str, *, own: bool = True
 ) -> dict[str, NodeInput]:
     """Engine inputs for one side. Survey, data and system nodes take the system's values on
     both sides (they are not the unit's claim); self nodes take the unit's or the appraiser's.
@@ -123,11 +172,13 @@ def entry_inputs(
     return inputs
 
 
-def _has_evidence(entry: NodeEntry) -> bool:
+def _has_evidence(entry: EntryValues) -> bool:
     # An annotated count of 0 is an answer too: asking the database again for each such
     # entry was one query per entry on a group's page.
     count = getattr(entry, "evidence_count", None)
-    return count > 0 if count is not None else _has_links(entry)
+    if count is not None:
+        return bool(count > 0)
+    return _has_links(entry) if isinstance(entry, NodeEntry) else False
 
 
 def _has_links(entry: NodeEntry) -> bool:
@@ -208,7 +259,7 @@ class Progress:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
-def self_progress(framework: Framework, entries: Iterable[NodeEntry]) -> Progress:
+def self_progress(framework: Framework, entries: Iterable[EntryValues]) -> Progress:
     by_code = {entry.node_code: entry for entry in entries}
     leaves = [node for node in framework.leaves() if node.source == "self"]
     answered = sum(
@@ -311,56 +362,156 @@ class NodeRow:
 
 @dataclass(frozen=True)
 class Sheet:
-    """An assessment scored on both sides, with the rows of its tree."""
+    """An assessment scored on both sides, with the rows of its tree.
+
+    `facts` holds every entry, read for the totals, the progress and the areas' heads (the
+    values and whether evidence is attached); `entries` the full entries of the rows built,
+    with their evidence links. `rows_of` builds more rows (reading their full entries, one
+    query, when the sheet has not read them yet)."""
 
     framework: Framework
     rows: list[NodeRow]
     self_result: UnitResult
     appraised_result: UnitResult
+    entries: dict[str, NodeEntry] = field(default_factory=dict)  # by node code
+    questions: Mapping[str, list[ExplanationItem]] = field(default_factory=dict)
+    facts: Mapping[str, EntryValues] = field(default_factory=dict)  # by node code
+    assessment: Assessment | None = None
+
+    def rows_of(self, codes: Iterable[str]) -> list[NodeRow]:
+        """The rows of `codes`, in document order."""
+        wanted = set(codes)
+        missing = [code for code in wanted if code in self.facts and code not in self.entries]
+        if missing and self.assessment is not None:
+            self.entries.update(
+                (entry.node_code, entry) for entry in _full_entries(self.assessment, missing)
+            )
+        return [self.row_of(node) for node in self.framework.walk() if node.code in wanted]
+
+    def row_of(self, node: Node) -> NodeRow:
+        entry = self.entries.get(node.code)
+        return NodeRow(
+            node=node,
+            self_result=self.self_result.nodes[node.code],
+            appraised_result=self.appraised_result.nodes[node.code],
+            entry=entry,
+            links=list(entry.evidence_links.all()) if entry is not None else [],
+            questions=list(self.questions.get(node.code, [])),
+        )
+
+    @property
+    def entry_list(self) -> list[EntryValues]:
+        """Every entry (values and evidence presence: what scoring and progress read)."""
+        return list(self.facts.values())
 
 
-def assessment_sheet(assessment: Assessment, codes: Iterable[str] | None = None) -> Sheet:
-    """Every node of the assessment's framework in document order (rows only for `codes`
-    when given; the totals always cover the whole framework)."""
-    framework = engine_for_group(assessment.group)
-    entries = list(
-        assessment.entries.prefetch_related(
+def _full_entries(assessment: Assessment, codes: Iterable[str] | None = None) -> list[NodeEntry]:
+    """Entries with their evidence links (and the links' documents)."""
+    entries = assessment.entries.all()
+    if codes is not None:
+        entries = entries.filter(node_code__in=list(codes))
+    return list(
+        entries.prefetch_related(
             Prefetch(
                 "evidence_links",
                 queryset=EvidenceLink.objects.select_related("document").order_by("linked_at"),
             )
         )
     )
-    by_code = {entry.node_code: entry for entry in entries}
+
+
+def assessment_sheet(assessment: Assessment, codes: Iterable[str] | None = None) -> Sheet:
+    """Every node of the assessment's framework in document order (rows only for `codes`
+    when given; the totals always cover the whole framework). With `codes`, only those rows'
+    entries are read in full: a page that shows one area reads the others' values only."""
+    framework = engine_for_group(assessment.group)
+    facts: list[EntryValues]
+    if codes is None:
+        entries = _full_entries(assessment)
+        facts = list(entries)
+        wanted: list[str] = [node.code for node in framework.walk()]
+    else:
+        wanted = list(codes)
+        facts = list(entry_facts(assessment))
+        entries = _full_entries(assessment, wanted) if wanted else []
     own = self_counts(assessment)
     self_result = score_unit(
-        framework, assessment.unit.code, entry_inputs(framework, entries, SELF, own=own)
+        framework, assessment.unit.code, entry_inputs(framework, facts, SELF, own=own)
     )
     appraised_result = score_unit(
-        framework, assessment.unit.code, entry_inputs(framework, entries, APPRAISED, own=own)
+        framework, assessment.unit.code, entry_inputs(framework, facts, APPRAISED, own=own)
     )
     questions: dict[str, list[ExplanationItem]] = {}
     for item in ExplanationItem.objects.filter(request__assessment=assessment).select_related(
         "request"
     ):
         questions.setdefault(item.node_code, []).append(item)
-    wanted = set(codes) if codes is not None else None
-    rows = []
-    for node in framework.walk():
-        if wanted is not None and node.code not in wanted:
-            continue
-        entry = by_code.get(node.code)
-        rows.append(
-            NodeRow(
-                node=node,
-                self_result=self_result.nodes[node.code],
-                appraised_result=appraised_result.nodes[node.code],
-                entry=entry,
-                links=list(entry.evidence_links.all()) if entry is not None else [],
-                questions=questions.get(node.code, []),
+    sheet = Sheet(
+        framework,
+        [],
+        self_result,
+        appraised_result,
+        entries={entry.node_code: entry for entry in entries},
+        questions=questions,
+        facts={entry.node_code: entry for entry in facts},
+        assessment=assessment,
+    )
+    sheet.rows.extend(sheet.rows_of(wanted))
+    return sheet
+
+
+def sheet_version(assessment: Assessment) -> tuple[Any, ...]:
+    """What the assessment's pages show of it, in one query: its state, and the count and
+    latest change of its entries, evidence links, explanation rounds and questions, and of the
+    unit's documents of the period. Every write bumps one of them (entries' `updated_at`),
+    adds or removes a row (counts, latest ids) or stamps a time (answers, sending).
+
+    Plain SQL: the ORM spends longer compiling ten subqueries than the database running them,
+    and a cached page asks this on every request."""
+    tables = {
+        "assessment": Assessment._meta.db_table,
+        "entry": NodeEntry._meta.db_table,
+        "link": EvidenceLink._meta.db_table,
+        "round": ExplanationRequest._meta.db_table,
+        "item": ExplanationItem._meta.db_table,
+        "document": EvidenceDocument._meta.db_table,
+    }
+    entries = "FROM {entry} e WHERE e.assessment_id = a.id"
+    links = "FROM {link} l JOIN {entry} e ON l.entry_id = e.id WHERE e.assessment_id = a.id"
+    rounds = "FROM {round} r WHERE r.assessment_id = a.id"
+    items = "FROM {item} i JOIN {round} r ON i.request_id = r.id WHERE r.assessment_id = a.id"
+    documents = "FROM {document} d WHERE d.unit_id = a.unit_id AND d.period_id = a.period_id"
+    columns = [
+        "a.state",
+        "a.submission",
+        "a.version",
+        "a.updated_at",
+        "a.submitted_at",
+        "a.submitted_by_id",
+        "a.appraiser_id",
+        *(
+            f"(SELECT {aggregate} {source})"
+            for aggregate, source in (
+                ("COUNT(*)", entries),
+                ("MAX(e.updated_at)", entries),
+                ("COUNT(*)", links),
+                ("MAX(l.id)", links),
+                ("COUNT(*)", rounds),
+                ("MAX(r.sent_at)", rounds),
+                ("COUNT(*)", items),
+                ("MAX(i.answered_at)", items),
+                ("COUNT(*)", documents),
+                ("MAX(d.id)", documents),
             )
-        )
-    return Sheet(framework, rows, self_result, appraised_result)
+        ),
+    ]
+    sql = f"SELECT {', '.join(columns)} FROM {{assessment}} a WHERE a.id = %s".format(**tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        row = cursor.fetchone()
+    group = assessment.group
+    framework = (group.framework_id, str(group.framework.published_at))
+    return (assessment.pk, framework, tuple(row) if row else None)
 
 
 def leaf_sheet(assessment: Assessment, code: str) -> tuple[Sheet, NodeRow, list[NodeRow]]:
@@ -375,6 +526,180 @@ def leaf_sheet(assessment: Assessment, code: str) -> tuple[Sheet, NodeRow, list[
     sheet = assessment_sheet(assessment, codes=lineage)
     rows = {row.code: row for row in sheet.rows}
     return sheet, rows[code], [rows[each] for each in lineage[1:]]
+
+
+# --- the sheet folded by area: what the pages render at once and what they fetch on demand ----
+
+# A framework with at most this many leaves is rendered whole, every area open (a small
+# framework costs little); a bigger one renders the open area only, the others on demand.
+WHOLE_SHEET_LEAVES = 16
+
+
+@dataclass
+class Area:
+    """A top-level node of the sheet (an area, or a bonus or penalty node) as the pages fold
+    it: its head (points, the unit's progress in it, the appraiser's adjustments) always,
+    its rows when it is open."""
+
+    row: NodeRow
+    codes: tuple[str, ...]  # the node and its descendants, in document order
+    leaves: int
+    answered: int  # self-assessed leaves with an answer
+    to_answer: int  # self-assessed leaves
+    missing: int  # answered leaves needing evidence that have neither evidence nor explanation
+    adjusted: int  # leaves whose appraised points differ from the self-assessed ones
+    finalised: int  # leaves the appraiser marked final
+    rows: list[NodeRow] | None = None  # None: fetched when opened
+
+    @property
+    def code(self) -> str:
+        return self.row.code
+
+    @property
+    def head_id(self) -> str:
+        return f"{self.row.dom_id}-head"
+
+    @property
+    def complete(self) -> bool:
+        """Nothing left for the unit here: every self-assessed leaf answered, none missing
+        its evidence."""
+        return self.answered == self.to_answer and not self.missing
+
+    @property
+    def appraised(self) -> bool:
+        """Nothing left for the appraiser here: every leaf marked final."""
+        return self.finalised == self.leaves
+
+
+def _has_evidence_or_explanation(entry: EntryValues) -> bool:
+    return _has_evidence(entry) or bool(entry.written_explanation.strip())
+
+
+def sheet_areas(sheet: Sheet, *, only: str | None = None, adjusted: bool = True) -> list[Area]:
+    """The sheet's top-level nodes (or the one `only` names) with their heads' figures, from
+    what the sheet read (no query), without rows. `adjusted=False` leaves out the count of
+    leaves the appraiser adjusted (it compares both sides' points of every leaf)."""
+    framework = sheet.framework
+    root_of: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for node in framework.walk():
+        root = node.code if node.parent is None else root_of[node.parent]
+        root_of[node.code] = root
+        if only is None or root == only:
+            members.setdefault(root, []).append(node.code)
+    areas = []
+    for root, codes in members.items():
+        counts = dict.fromkeys(("leaves", "answered", "to_answer", "missing", "adjusted"), 0)
+        finalised = 0
+        for code in codes:
+            node = framework.nodes[code]
+            if not node.is_leaf:
+                continue
+            counts["leaves"] += 1
+            entry = sheet.facts.get(code)
+            if entry is not None and entry.finalised:
+                finalised += 1
+            if (
+                adjusted
+                and entry is not None
+                and sheet.self_result.nodes[code].points
+                != sheet.appraised_result.nodes[code].points
+            ):
+                counts["adjusted"] += 1
+            if node.source != "self":
+                continue
+            counts["to_answer"] += 1
+            if entry is None or entry.self_values is None:
+                continue
+            counts["answered"] += 1
+            if node.evidence_required and not _has_evidence_or_explanation(entry):
+                counts["missing"] += 1
+        areas.append(
+            Area(
+                row=sheet.row_of(framework.nodes[root]),
+                codes=tuple(codes),
+                leaves=counts["leaves"],
+                answered=counts["answered"],
+                to_answer=counts["to_answer"],
+                missing=counts["missing"],
+                adjusted=counts["adjusted"],
+                finalised=finalised,
+            )
+        )
+    return areas
+
+
+def area_sheet(assessment: Assessment) -> Sheet:
+    """The sheet the folded pages start from, without rows: a small framework's entries read
+    in full (every area is shown open), a bigger one's values only (`Sheet.facts`); `open_areas`
+    and `area_of_code` read the rows they show."""
+    framework = engine_for_group(assessment.group)
+    if sum(1 for _leaf in framework.leaves()) <= WHOLE_SHEET_LEAVES:
+        sheet = assessment_sheet(assessment)
+        sheet.rows.clear()
+        return sheet
+    return assessment_sheet(assessment, codes=())
+
+
+def open_areas(
+    sheet: Sheet,
+    wanted: str | None,
+    *,
+    complete: Callable[[Area], bool],
+    adjusted: bool = True,
+) -> list[Area]:
+    """The sheet's areas with the rows of those shown open filled in: every area of a small
+    framework (`WHOLE_SHEET_LEAVES`); otherwise the one asked for (`wanted`, the area the user
+    was working in), else the first that is not `complete`, else the first."""
+    areas = sheet_areas(sheet, adjusted=adjusted)
+    if not areas:
+        return areas
+    if sum(area.leaves for area in areas) <= WHOLE_SHEET_LEAVES:
+        chosen = areas
+    else:
+        by_code = {area.code: area for area in areas}
+        first = by_code.get(wanted or "") or next(
+            (area for area in areas if not complete(area)), areas[0]
+        )
+        chosen = [first]
+    for area in chosen:
+        area.rows = sheet.rows_of(area.codes[1:] if len(area.codes) > 1 else area.codes)
+    return areas
+
+
+def area_of_code(sheet: Sheet, code: str, *, adjusted: bool = True) -> Area | None:
+    """One top-level node's area with its rows (None when `code` is not top-level)."""
+    found = sheet_areas(sheet, only=code, adjusted=adjusted)
+    if not found or found[0].code != code:
+        return None
+    area = found[0]
+    area.rows = sheet.rows_of(area.codes[1:] if len(area.codes) > 1 else area.codes)
+    return area
+
+
+def area_head(sheet: Sheet, code: str, *, adjusted: bool = True) -> Area:
+    """The area `code` belongs to, without its rows: its head changes with each of its leaves."""
+    return sheet_areas(sheet, only=sheet.framework.area_of(code).code, adjusted=adjusted)[0]
+
+
+@dataclass(frozen=True)
+class NodeLink:
+    """A link to a node's row: the area to open first, then the row."""
+
+    code: str
+    area: str
+
+    @property
+    def dom_id(self) -> str:
+        return dom_id(self.code)
+
+    @property
+    def area_dom_id(self) -> str:
+        return f"{dom_id(self.area)}-area"
+
+
+def area_links(framework: Framework, codes: Iterable[str]) -> list[NodeLink]:
+    return [NodeLink(code, framework.area_of(code).code) for code in codes]
 
 
 def values_text(node: Node, values: Mapping[str, Any] | None) -> str:

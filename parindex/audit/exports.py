@@ -8,7 +8,6 @@ same times in the province's time zone), and reports its progress every few thou
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from itertools import islice
 
@@ -20,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from parindex.audit import labels
 from parindex.audit.models import AuditEvent
+from parindex.common.spreadsheet import workbook_bytes
 
 AUDIT_EXCEL_JOB = "audit.excel"
 EXPORT_NAME = "nhat-ky-thay-doi.xlsx"
@@ -89,8 +89,7 @@ def events_workbook(events: QuerySet[AuditEvent], progress: Progress | None = No
     sheet.freeze_panes = "A2"
     if progress is not None:
         progress(total - 1, total, gettext("Đang ghi tệp Excel"))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = workbook_bytes(workbook)
     if progress is not None:
         progress(
             total,
@@ -98,4 +97,4 @@ def events_workbook(events: QuerySet[AuditEvent], progress: Progress | None = No
             ngettext("Đã ghi %(count)s sự kiện", "Đã ghi %(count)s sự kiện", total - 1)
             % {"count": total - 1},
         )
-    return buffer.getvalue()
+    return data

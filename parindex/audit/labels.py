@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parindex.audit.models import AuditEvent
+from parindex.common.ids import parse_id
 from parindex.engine import format_number, to_decimal
 
 # (key, value, context) → the value's text, or None to let the generic rendering show it.
@@ -456,7 +457,7 @@ def filter_events(events: QuerySet[AuditEvent], wanted: EventFilter) -> QuerySet
         events = events.filter(actor__isnull=True)
     elif wanted.actor:
         events = (
-            events.filter(actor_id=int(wanted.actor)) if wanted.actor.isdigit() else events.none()
+            events.filter(actor_id=actor) if (actor := parse_id(wanted.actor)) else events.none()
         )
     if wanted.unit is not None:
         events = events.filter(unit_events(wanted.unit))

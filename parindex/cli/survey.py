@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parindex.common.dates import moment_text
+from parindex.common.spreadsheet import inert_table
 from parindex.engine import Framework, FrameworkError, Problem, format_number, format_percent
 from parindex.surveys.errors import SurveyError
 from parindex.surveys.integrity import RULE_TITLES
@@ -337,7 +338,7 @@ def export(
             output if len(tables) == 1 else output.with_stem(f"{output.stem}_{form.form_id}")
         )
         temporary = destination.with_name(f".{destination.name}.tmp")
-        write_csv(anonymise(form, table), temporary)
+        write_csv(inert_table(anonymise(form, table)), temporary)  # no live formula in Excel
         temporary.replace(destination)
         outputs.append(f"{destination} ({table.num_rows} phiếu)")
     typer.echo(f"Đã ghi {', '.join(outputs)}")

@@ -10,6 +10,7 @@ draw from several threads, so every drawing in every app holds `DRAW_LOCK`.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import threading
 from decimal import Decimal
@@ -38,14 +39,29 @@ def comma(value: float, _position: object = None) -> str:
     return format_number(Decimal(str(round(float(value), 2))))
 
 
-def svg(figure: Figure, *, text: bool = False) -> str:
+def svg(figure: Figure, *, text: bool = False, title: str = "") -> str:
     """The figure as SVG. Glyphs are drawn as outlines, so a chart looks the same on a machine
     without the fonts; with `text`, labels stay text (for WeasyPrint, which has the fonts and
-    draws text far faster than thousands of outlines). Call it holding `DRAW_LOCK`."""
+    draws text far faster than thousands of outlines). `title`, a sentence that sums the chart
+    up, makes it an image with that name (`labelled`). Call it holding `DRAW_LOCK`."""
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none" if text else "path"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return labelled(buffer.getvalue(), title) if title else buffer.getvalue()
+
+
+def labelled(svg_text: str, title: str) -> str:
+    """The SVG as an image named `title` for assistive technology: `role="img"` and
+    `aria-label` on the root element and a `<title>` as its first child (shown as a tooltip
+    when the chart is opened on its own). The page that shows the chart gives the same
+    summary as the `<img>`'s alt text and its figures as a table beside it."""
+    start = svg_text.index("<svg")
+    end = svg_text.index(">", start)
+    escaped = html.escape(title, quote=True)
+    return (
+        f'{svg_text[:end]} role="img" aria-label="{escaped}">'
+        f"<title>{escaped}</title>{svg_text[end + 1 :]}"
+    )
 
 
 def data_uri(svg_text: str) -> str:

@@ -1,3 +1,6 @@
-"""The demo accounts' shared password. Demo accounts cannot log in outside debug mode."""
+"""The demo accounts' shared password (kept with the accounts, which refuse it on any other
+account: `parindex.accounts.passwords`). Demo accounts cannot log in outside debug mode."""
 
-DEMO_PASSWORD = "demo-parindex-2025"
+from parindex.accounts.passwords import DEMO_PASSWORD
+
+__all__ = ["DEMO_PASSWORD"]

@@ -44,6 +44,7 @@ from parindex.criteria.models import Framework
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.demo.accounts import DEMO_PASSWORD
 from parindex.demo.inputs import generated_inputs
+from parindex.demo.national_self import load_demo_national_self
 from parindex.dossiers.demo import load_demo_dossiers
 from parindex.engine import Framework as EngineFramework
 from parindex.frameworks import load_framework
@@ -172,6 +173,9 @@ class DemoLoader:
             load_demo_national(self.log)
             # Plans, scenarios, rank intervals, the June projection and early warnings.
             load_demo_plans(self.log)
+        # The province's own national self-assessment (docs/national-self-assessment.md).
+        with transaction.atomic():
+            load_demo_national_self(self.log, pdf=_demo_pdf)
         self.log(
             f"Demo province loaded: {len(departments)} departments, {len(new_communes)} communes/wards, "
             f"{len(old_communes)} former communes, {len(old_districts)} former districts."

@@ -45,7 +45,7 @@ def _center(text: str) -> Cellspec:
     return Cellspec(text, align="center")
 
 
-def _document(kind: str, trich_yeu: str, **values: str) -> OfficialDocument:
+def official_document(kind: str, trich_yeu: str, **values: str) -> OfficialDocument:
     """A template filled with the number and date left for signing (dots), the subject, and
     the other values; every placeholder a template may hold has a value."""
     filled = {
@@ -84,7 +84,7 @@ def decision_docx(period: AssessmentPeriod, standings: Sequence[Standing]) -> by
         if basis and basis not in bases:
             bases.append(basis)
     when = date_values(period.decision_date)
-    document = _document(
+    document = official_document(
         "quyet_dinh",
         gettext("Công bố kết quả xác định Chỉ số cải cách hành chính năm %(year)s")
         % {"year": period.year},
@@ -184,7 +184,7 @@ def report_text(standings: Sequence[Standing]) -> str:
 
 
 def report_docx(period: AssessmentPeriod, standings: Sequence[Standing], text: str) -> bytes:
-    document = _document(
+    document = official_document(
         "bao_cao",
         gettext("Kết quả xác định Chỉ số cải cách hành chính năm %(year)s") % {"year": period.year},
     )
@@ -236,7 +236,7 @@ def report_docx(period: AssessmentPeriod, standings: Sequence[Standing], text: s
 
 def unit_report_docx(card: Scorecard, text: str) -> bytes:
     places = card.framework.info.index_places
-    document = _document(
+    document = official_document(
         "bao_cao",
         gettext("Kết quả Chỉ số cải cách hành chính năm %(year)s của %(unit)s")
         % {"year": card.standing.period.year, "unit": card.unit.name},
@@ -298,7 +298,7 @@ def self_report_docx(
 ) -> bytes:
     sheet = assessment_sheet(assessment)
     unit = assessment.unit
-    document = _document(
+    document = official_document(
         "bao_cao_don_vi",
         gettext("Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm %(year)s")
         % {"year": assessment.period.year},
@@ -380,7 +380,7 @@ def self_report_docx(
 
 
 def plan_docx(period: AssessmentPeriod, tasks: Sequence[Task]) -> bytes:
-    document = _document(
+    document = official_document(
         "ke_hoach",
         gettext("Khắc phục hạn chế, nâng cao Chỉ số cải cách hành chính sau kết quả năm %(year)s")
         % {"year": period.year},
@@ -432,7 +432,7 @@ def national_docx(
     years_png: bytes | None = None,
     areas_png: bytes | None = None,
 ) -> bytes:
-    document = _document(
+    document = official_document(
         "bao_cao",
         gettext(
             "Phân tích kết quả Chỉ số cải cách hành chính cấp tỉnh (PAR INDEX) năm %(year)s "

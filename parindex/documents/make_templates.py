@@ -1,6 +1,6 @@
 """Write the shipped DOCX templates (for the demo "Tỉnh Minh Họa") laid out by Decree 30/2020/NĐ-CP.
 
-    .venv/bin/python -m parindex.documents.make_templates [FOLDER]
+    .venv/bin/python -m parindex.documents.make_templates [FOLDER [KIND …]]
 
 A province does not run this: it opens the shipped files in Word, replaces the issuing body,
 the place name, the symbol, the recipients, the signer (and adds its logo, if it uses one),
@@ -260,6 +260,28 @@ LAYOUTS = (
         signature=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
     ),
     Layout(
+        kind="bao_cao_chi_so_tinh",
+        symbol="BC-UBND",
+        title="BÁO CÁO",
+        issuer=PROVINCE_ISSUER,
+        before=(("center", "Kính gửi: Bộ Nội vụ."),),
+        after=(
+            (
+                "plain",
+                "Trên đây là báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính "
+                "của tỉnh; Ủy ban nhân dân tỉnh kính gửi Bộ Nội vụ xem xét, thẩm định./.",
+            ),
+        ),
+        recipients=(
+            "- Như trên;",
+            "- TT Tỉnh ủy, TT HĐND tỉnh (để báo cáo);",
+            "- Chủ tịch, các PCT UBND tỉnh;",
+            "- Các sở, ban, ngành tỉnh;",
+            "- Lưu: VT, SNV.",
+        ),
+        signature=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    ),
+    Layout(
         kind="bao_cao_don_vi",
         symbol="BC-{{ky_hieu}}",
         title="BÁO CÁO",
@@ -278,10 +300,13 @@ LAYOUTS = (
 )
 
 
-def write_all(folder: Path = SHIPPED_FOLDER) -> list[Path]:
+def write_all(folder: Path = SHIPPED_FOLDER, kinds: tuple[str, ...] = ()) -> list[Path]:
+    """Write the templates (only those of `kinds`, when given)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for layout in LAYOUTS:
+        if kinds and layout.kind not in kinds:
+            continue
         path = folder / f"{layout.kind}.docx"
         document = build(layout)
         # Fixed metadata: the same layout writes the same file content.
@@ -293,5 +318,7 @@ def write_all(folder: Path = SHIPPED_FOLDER) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in write_all(Path(sys.argv[1]) if len(sys.argv) > 1 else SHIPPED_FOLDER):
+    # python -m parindex.documents.make_templates [FOLDER [KIND …]]
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else SHIPPED_FOLDER
+    for path in write_all(folder, tuple(sys.argv[2:])):
         print(path)

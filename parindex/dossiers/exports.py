@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from parindex.common.spreadsheet import inert_row, workbook_bytes
 from parindex.servicedata import Drilldown, DrillItem
 from parindex.servicedata.store import Batch
 
@@ -78,9 +79,7 @@ def drilldown_workbook(result: Drilldown, *, when: datetime, demo: bool) -> byte
         for row in sheet.iter_rows(min_row=4, min_col=2, max_col=2):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A4"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _item_row(position: int, item: DrillItem) -> list[object]:
@@ -126,12 +125,14 @@ def rejected_csv(store_root: Path, batch: Batch) -> Iterator[str]:
             line = place.rpartition(", ")[2] if ", " in place else place
             reasons = row.get("lý do", "")
             writer.writerow(
-                [
-                    Path(file_name).name or batch.file_name,
-                    line,
-                    row.get("mã hồ sơ", ""),
-                    reason_columns(reasons),
-                    reasons,
-                ]
+                inert_row(
+                    [
+                        Path(file_name).name or batch.file_name,
+                        line,
+                        row.get("mã hồ sơ", ""),
+                        reason_columns(reasons),
+                        reasons,
+                    ]
+                )
             )
             yield flush()

@@ -31,6 +31,7 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.common.spreadsheet import inert_cell, save_workbook
 from parindex.engine import (
     RULES,
     Framework,
@@ -328,8 +329,7 @@ def _fits_a_number_cell(value: Decimal) -> bool:
 
 def _set(cell: Cell, value: Any) -> None:
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that merely starts with "=", not a formula
+    inert_cell(cell)  # text that merely starts with "=", not a formula
 
 
 def _set_info_value(value_cell: Cell, format_cell: Cell, value: Any) -> None:
@@ -454,4 +454,4 @@ def build_workbook(framework: Framework) -> Workbook:
 
 def write_xlsx(framework: Framework, path: Path | str) -> None:
     """Write the workbook (callers wanting all-or-nothing use `write_framework`)."""
-    build_workbook(framework).save(path)
+    save_workbook(build_workbook(framework), path)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
@@ -130,3 +131,19 @@ def recover_interrupted_jobs(
     if recovered:
         log.warning("jobs left by a stopped worker marked failed: %s", recovered)
     return recovered
+
+
+def sweep_data_leftovers() -> list[str]:
+    """What imports killed mid-way left in the data stores: the dossier store's staging folders
+    and temporary files (all of them when no import runs, `servicedata.store.Store.sweep`),
+    the survey store's temporary files older than an hour. Run when the worker starts (the
+    dossier imports run in it); returns the paths removed."""
+    from parindex.common.atomic import sweep_leftovers
+    from parindex.servicedata.store import Store
+
+    data_dir = Path(settings.DATA_DIR)
+    removed = Store(data_dir / "servicedata").sweep()
+    removed += sweep_leftovers(data_dir / "surveys")
+    for path in removed:
+        log.info("removed a leftover of an interrupted import: %s", path)
+    return [str(path) for path in removed]

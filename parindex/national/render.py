@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from parindex.common.spreadsheet import workbook_bytes
 from parindex.engine import format_number, format_percent, format_signed
 
 from .analysis import NationalReport
@@ -415,6 +416,4 @@ def render_xlsx(report: NationalReport) -> bytes:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -60,6 +60,30 @@ class Snapshot:
     tables: Tables = field(default_factory=dict)
     migrations: Migrations = field(default_factory=dict)
     server_version: str = ""
+    # The audit trail's hash-chain head in the copy (`parindex.audit.chain`): last event id,
+    # hash, count; None for a database from before the chain.
+    audit_head: dict[str, Any] | None = None
+
+
+# The one-row table of `parindex.audit.models.AuditHead`.
+AUDIT_HEAD_QUERY = "SELECT event_id, hash, count FROM audit_audithead WHERE id = 1"
+
+
+def _audit_head(row: Any) -> dict[str, Any]:
+    if row is None:
+        return {"event_id": None, "hash": "", "count": 0}
+    event_id, digest, count = row
+    return {"event_id": event_id, "hash": digest, "count": count}
+
+
+def sqlite_audit_head(path: Path) -> dict[str, Any] | None:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return _audit_head(connection.execute(AUDIT_HEAD_QUERY).fetchone())
+    except sqlite3.OperationalError:  # no such table: a database from before the chain
+        return None
+    finally:
+        connection.close()
 
 
 def vendor_of(database: dict[str, Any]) -> str:
@@ -156,7 +180,14 @@ def sqlite_snapshot(alias: str, destination: Path) -> Snapshot:
     finally:
         target.close()
     tables, migrations = sqlite_fingerprint(destination)
-    return Snapshot(SQLITE, destination, tables, migrations, sqlite3.sqlite_version)
+    return Snapshot(
+        SQLITE,
+        destination,
+        tables,
+        migrations,
+        sqlite3.sqlite_version,
+        sqlite_audit_head(destination),
+    )
 
 
 # PostgreSQL ----------------------------------------------------------------------------------
@@ -310,8 +341,12 @@ def pg_snapshot(database: dict[str, Any], destination: Path) -> Snapshot:
         )
         tables, migrations = _pg_fingerprint(connection)
         (version,) = connection.execute("SHOW server_version").fetchone()
+        head = None
+        if "audit_audithead" in tables:
+            query = AUDIT_HEAD_QUERY.replace(" audit_audithead", " public.audit_audithead")
+            head = _audit_head(connection.execute(query).fetchone())
         connection.execute("COMMIT")
-    return Snapshot(POSTGRESQL, destination, tables, migrations, str(version))
+    return Snapshot(POSTGRESQL, destination, tables, migrations, str(version), head)
 
 
 def _literal(text: str) -> str:

@@ -15,6 +15,7 @@ from .national import (
     plan_to_dict,
     print_plan,
     render_plan_json,
+    with_unit_areas,
 )
 from .planner import (
     DEFAULT_COSTS,
@@ -119,4 +120,5 @@ __all__ = [
     "run_scenario",
     "scale_max",
     "spearman",
+    "with_unit_areas",
 ]

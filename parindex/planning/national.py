@@ -25,7 +25,8 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -113,12 +114,45 @@ def split_greedily(headroom: list[tuple[str, Decimal]], needed: Decimal) -> dict
     return split
 
 
-def national_plan(results: NationalResults, year: int, unit: str, target_rank: int) -> NationalPlan:
-    """The plan of `unit` in `year` to reach `target_rank`; see the module notes.
+def with_unit_areas(
+    results: NationalResults, year: int, unit: str, areas: Mapping[str, Decimal]
+) -> NationalResults:
+    """`results` with the points of `unit` in `year` replaced, area by area, by `areas` (the
+    Ministry's appraisal as the province received it, e.g. per sub-criterion, added up by
+    area). Every area of the year must be given; the other provinces keep their rows."""
+    year_results = find_year(results, year)
+    name = find_unit(year_results, unit)
+    codes = [area.code for area in year_results.areas]
+    missing = [code for code in codes if code not in areas]
+    if missing:
+        raise PlanningError(
+            f"thiếu điểm thẩm định của lĩnh vực {', '.join(missing)} "
+            f"(các lĩnh vực của bảng: {', '.join(codes)})"
+        )
+    rows = dict(year_results.rows)
+    for code in codes:
+        rows[name, code] = replace(rows[name, code], points=areas[code], published_percent=None)
+    years = dict(results.years)
+    years[year] = replace(year_results, rows=rows)
+    return NationalResults(years=years)
+
+
+def national_plan(
+    results: NationalResults,
+    year: int,
+    unit: str,
+    target_rank: int,
+    *,
+    areas: Mapping[str, Decimal] | None = None,
+) -> NationalPlan:
+    """The plan of `unit` in `year` to reach `target_rank`; see the module notes. With
+    `areas`, the unit's points per area are those (`with_unit_areas`), not the table's.
 
     Raises `NationalReportError` for an unknown year or unit, `PlanningError` for a
-    target rank outside 1 … number of provinces.
+    target rank outside 1 … number of provinces or an area missing from `areas`.
     """
+    if areas is not None:
+        results = with_unit_areas(results, year, unit, areas)
     year_results = find_year(results, year)
     name = find_unit(year_results, unit)
     ranked = rank_year(year_results)
@@ -146,7 +180,7 @@ def national_plan(results: NationalResults, year: int, unit: str, target_rank: i
     best_total = result.total + headroom
     best_rank = competition_ranks({**others, name: best_total})[name]
 
-    areas = tuple(
+    plans = tuple(
         AreaPlan(
             code=area.code,
             name=area.title,
@@ -172,7 +206,7 @@ def national_plan(results: NationalResults, year: int, unit: str, target_rank: i
         points_needed=needed,
         reachable=reachable,
         best_rank=best_rank,
-        areas=areas,
+        areas=plans,
         warnings=tuple(rank_warnings(ranked)),
     )
 

@@ -5,13 +5,13 @@ typed texts (titles, notes) as inert text (`tasks.exports.safe_text`)."""
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from parindex.common.spreadsheet import workbook_bytes
 from parindex.engine import format_number, format_percent
 from parindex.plans.models import Plan
 from parindex.plans.selectors.planner import target_text
@@ -110,6 +110,4 @@ def plan_workbook(plan: Plan, *, when: datetime.datetime, demo: bool = False) ->
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

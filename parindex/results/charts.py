@@ -155,7 +155,24 @@ def _ranking_chart(
             title_fontsize=8.5,
         )
         figure.subplots_adjust(top=1 - 0.55 / figure.get_figheight())
-        return svg(figure, text=text)
+        return svg(figure, text=text, title=ranking_summary(bars))
+
+
+def ranking_summary(bars: Sequence[tuple[str, Decimal | str, str]]) -> str:
+    """The ranking chart in one sentence (its SVG title): how many units, the first and the last."""
+    if not bars:
+        return gettext("Biểu đồ chỉ số: chưa có đơn vị nào")
+    (top, top_index, _top_class), (bottom, bottom_index, _bottom_class) = bars[0], bars[-1]
+    return gettext(
+        "Biểu đồ chỉ số của %(count)s đơn vị, tô màu theo xếp loại; cao nhất %(top)s: "
+        "%(top_index)s%%, thấp nhất %(bottom)s: %(bottom_index)s%%"
+    ) % {
+        "count": len(bars),
+        "top": top,
+        "top_index": format_number(Decimal(str(top_index)), 2),
+        "bottom": bottom,
+        "bottom_index": format_number(Decimal(str(bottom_index)), 2),
+    }
 
 
 # --- a unit against its group ----------------------------------------------------------------
@@ -207,7 +224,18 @@ def _area_chart(
             figure = _radar(shown, unit_values, average_values, unit_label, average_label)
         else:
             figure = _paired_bars(shown, unit_values, average_values, unit_label, average_label)
-        return svg(figure, text=text)
+        title = gettext(
+            "Tỷ lệ điểm đạt so với tối đa từng lĩnh vực (%%): %(unit)s và %(average)s"
+        ) % {"unit": unit_label, "average": average_label}
+        figures = "; ".join(
+            f"{label} {_percent(unit)} ({_percent(average)})"
+            for label, unit, average in zip(labels, unit_percents, average_percents, strict=True)
+        )
+        return svg(figure, text=text, title=f"{title}: {figures}")
+
+
+def _percent(value: str | None) -> str:
+    return "—" if value is None else format_number(Decimal(value), 2)
 
 
 def _radar(

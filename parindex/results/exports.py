@@ -10,7 +10,6 @@ thresholds and the source. Numbers are stored as exact numbers with Excel number
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.common.spreadsheet import workbook_bytes
 from parindex.criteria.labels import node_label
 from parindex.periods.models import AssessmentPeriod
 from parindex.results.selectors import Standing, class_band_texts
@@ -241,6 +241,4 @@ def period_workbook(
     workbook.properties.created = workbook.properties.modified = datetime.datetime(
         when.year, when.month, when.day
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from parindex.common.spreadsheet import save_workbook
+
 from .db import connect, text
 from .indicators import COUNT_LABELS, RATES, IndicatorTable
 from .qd766 import UNOFFICIAL, PointsResult
@@ -137,7 +139,7 @@ def write_xlsx(table: IndicatorTable, path: Path) -> None:
     for key, value in provenance(table).items():
         about.append([key, "\n\n".join(value) if isinstance(value, list) else value])
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 def write_parquet(table: IndicatorTable, path: Path) -> None:

@@ -31,6 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from parindex.common import atomic
+
 from .db import path_list
 
 MANIFEST = "manifest.json"
@@ -123,16 +125,48 @@ class Store:
     # Writing ---------------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[BatchWriter]:
-        """Hold the store's lock and a staging folder; `commit` publishes the batch."""
+        """Hold the store's lock and a staging folder; `commit` publishes the batch. Under the
+        lock no other writer runs: any staging folder or temporary file found is a killed
+        import's, and is removed first."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / ".lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            staging = self.root / f".staging-{uuid.uuid4().hex}"
+            self._remove_unlocked_leftovers()
+            staging = self.root / f"{atomic.STAGING_PREFIX}{uuid.uuid4().hex}"
             staging.mkdir()
             try:
                 yield BatchWriter(self, staging)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+
+    def sweep(self, *, older_than: float = atomic.DEFAULT_LEFTOVER_AGE) -> list[Path]:
+        """Remove what killed imports left (staging folders, temporary files): all of it when
+        no import holds the lock now, else only what is older than `older_than` seconds. The
+        job worker calls it when it starts (`parindex.jobs.recovery.sweep_data_leftovers`)."""
+        if not self.root.is_dir():
+            return []
+        with (self.root / ".lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # an import runs: leave what may be its own
+                return atomic.sweep_leftovers(self.root, older_than=older_than)
+            removed = self._remove_unlocked_leftovers()
+            return removed + atomic.sweep_leftovers(self.root, older_than=older_than)
+
+    def _remove_unlocked_leftovers(self) -> list[Path]:
+        """With the lock held: the staging folders and manifest temporaries at the root, which
+        only a writer holding the lock makes, belong to no live writer. (Other temporary files,
+        e.g. the reference lists', are written without this lock: only their age tells.)"""
+        removed = []
+        for path in sorted(self.root.iterdir()):
+            if path.name.startswith(atomic.STAGING_PREFIX) and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith(f".{MANIFEST}.") and path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                continue
+            removed.append(path)
+        return removed
 
 
 class BatchWriter:

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from rich.console import Console
 from rich.table import Table
 
+from parindex.common.spreadsheet import save_workbook
 from parindex.engine import format_number, format_percent
 
 from .scoring import SurveyResults, UnitEstimate
@@ -226,7 +227,7 @@ def write_results_xlsx(results: SurveyResults, path: str | Path) -> None:
         info.append([f"Trọng số nhóm {results.group_labels.get(group, group)}", float(weight)])
     temporary = destination.with_name(f".{destination.name}.tmp")
     try:
-        workbook.save(temporary)
+        save_workbook(workbook, temporary)  # typed names and labels as text, never formulas
         temporary.replace(destination)
     finally:
         temporary.unlink(missing_ok=True)

@@ -9,7 +9,6 @@ spreadsheet convention for "this is text".
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,15 +16,15 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from parindex.common.spreadsheet import FORMULA_STARTS, inert, workbook_bytes
 from parindex.tasks.models import Task
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "safe_text", "tasks_workbook"]
 
 
 def safe_text(value: Any) -> str:
-    """A typed value as inert text for a spreadsheet cell."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A typed value as inert text for a spreadsheet cell (`parindex.common.spreadsheet`)."""
+    return str(inert("" if value is None else str(value)))
 
 
 def _date(value: datetime.date | None) -> str:
@@ -92,6 +91,4 @@ def tasks_workbook(tasks: Iterable[Task], *, when: datetime.datetime, demo: bool
     ):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

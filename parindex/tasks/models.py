@@ -40,6 +40,7 @@ class TaskSource(models.TextChoices):
     DOSSIER = "dossier", _("Phân tích hồ sơ TTHC")
     PLAN = "plan", _("Kế hoạch cải thiện")
     WARNING = "warning", _("Cảnh báo sớm")
+    NATIONAL = "national", _("Thẩm định Chỉ số CCHC cấp tỉnh")
 
 
 class Task(models.Model):

@@ -113,16 +113,17 @@ def _node_codes(framework_id: int | None) -> set[str]:
     )
 
 
-def tasks_by_node(assessment: Assessment) -> dict[str, list[Task]]:
+def tasks_by_node(assessment: Assessment, *, related: bool = True) -> dict[str, list[Task]]:
     """For each node code of the assessment's framework, the tasks that concern it: tasks on
     this framework's codes, and tasks on the previous year's framework mapped through each
     node's `previous_codes` (the same code by default), for the unit and the units it was
-    formed from. Cancelled tasks are left out."""
+    formed from. Cancelled tasks are left out. `related=False` reads the tasks alone (a
+    criterion's row shows their title, deadline and state, not their unit or assignee)."""
     framework: Framework = assessment.group.framework
     units = [assessment.unit_id, *(unit.pk for unit, _link in unit_ancestry(assessment.unit))]
     frameworks = [framework.pk] + ([framework.previous_id] if framework.previous_id else [])
     tasks = list(
-        task_queryset()
+        (task_queryset() if related else Task.objects.all())
         .filter(unit_id__in=units, framework_id__in=frameworks)
         .exclude(status=TaskStatus.CANCELLED)
         .order_by("deadline", "id")

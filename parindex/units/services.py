@@ -7,7 +7,6 @@ nothing unless the whole workbook is valid.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -18,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from parindex.audit.services import audit_record, diff, snapshot
+from parindex.common.spreadsheet import workbook_bytes
 from parindex.units.models import LineageKind, Unit, UnitLineage, UnitType
 
 UNIT_FIELDS = ("code", "name", "unit_type", "parent", "valid_from", "valid_to", "email", "notes")
@@ -428,9 +428,7 @@ def units_export_xlsx() -> bytes:
         for column in ws.columns:
             width = max(len(str(cell.value or "")) for cell in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

@@ -33,6 +33,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from parindex.common import addresses
+
 PUBLIC_PREFIXES = ("/s/",)
 
 
@@ -64,14 +66,13 @@ def current_request_id() -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or behind the reverse proxy (PARINDEX_TRUST_X_
-    FORWARDED_FOR=1) the first X-Forwarded-For entry, which the proxy must set, not append
-    (nginx: `proxy_set_header X-Forwarded-For $remote_addr`). Login throttling uses it too."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "PARINDEX_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.split(",")[0].strip() or address
-    return address
+    """The client's real address: REMOTE_ADDR, or behind a trusted reverse proxy
+    (PARINDEX_TRUSTED_PROXIES) the right-most X-Forwarded-For entry that is not a trusted proxy
+    (`parindex.common.addresses`). Login throttling (AXES_CLIENT_IP_CALLABLE), the public
+    survey's rate limit and the request log use it."""
+    return addresses.client_address(
+        request.META, addresses.as_networks(getattr(settings, "PARINDEX_TRUSTED_PROXIES", ()))
+    )
 
 
 class RequestIdMiddleware:

@@ -48,6 +48,7 @@ _MENU: list[_Item | tuple[Any, tuple[_Item, ...]]] = [
             (_("Kế hoạch nâng hạng"), "plans:index", None),
             (_("Văn bản"), "documents:index", "documents.province"),
             (_("Chỉ số cấp tỉnh"), "national:index", "national.view"),
+            (_("Tự đánh giá cấp tỉnh"), "nationalself:index", "nationalself.view"),
         ),
     ),
     (_("Kỳ đánh giá"), "periods:list", "periods.view"),

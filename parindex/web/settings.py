@@ -5,11 +5,14 @@ PARINDEX_SECRET_KEY     required outside debug mode (or PARINDEX_SECRET_KEY_FILE
 DATABASE_URL            e.g. postgres://user:pass@host:5432/parindex; default: SQLite file
 PARINDEX_DATA_DIR       where the SQLite file, uploads and data stores live (default ./var)
 PARINDEX_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
-PARINDEX_TRUST_X_FORWARDED_FOR  "1" behind the province's reverse proxy (client address for limits)
+PARINDEX_TRUSTED_PROXIES  addresses/networks of the reverse proxies whose X-Forwarded-For is believed
+PARINDEX_TRUST_X_FORWARDED_FOR  "1": trust the proxy on this machine (loopback) when no list is given
 PARINDEX_HTTPS          "1": served only over HTTPS by the reverse proxy (redirect, HSTS, secure cookies)
 PARINDEX_HSTS_SECONDS   HSTS max-age with PARINDEX_HTTPS (default 31536000; small while trying)
 PARINDEX_LOG_FORMAT     "kv" (key=value, default) or "json"; PARINDEX_LOG_LEVEL (default INFO)
 PARINDEX_EMAIL_BACKEND  Django e-mail backend (default: console)
+PARINDEX_REQUIRE_2FA    "1": administrators, appraisers and council members sign in with a code too
+PARINDEX_SESSION_IDLE_MINUTES  sessions end after this many minutes without a request (default 60)
 PARINDEX_JOB_RUNNER     background jobs: "db" (default: a worker process, `manage.py jobs_worker`)
                         or "immediate" (run at once in the process that asks: tests)
 """
@@ -21,6 +24,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from parindex.common.addresses import LOOPBACK, parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -67,10 +72,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # `runserver` (make run) leaves static files to WhiteNoise, as gunicorn does: Django's own
+    # debug static handler answers a path like /static/..%2f..%2fparindex.sqlite3 with a 500.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # Two-factor sign-in: authenticator-app codes (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below); listed for its checks.
+    "csp",
     # Django's tasks API (backport) and its database backend: the queue of background jobs.
     "django_tasks",
     "django_tasks_db",
@@ -91,6 +105,7 @@ INSTALLED_APPS = [
     "parindex.tasks",
     "parindex.plans",
     "parindex.documents",
+    "parindex.nationalself",
     "parindex.jobs",
     "parindex.demo",
     "parindex.operations",
@@ -107,8 +122,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parindex.web.accounts.middleware.SessionIdleMiddleware",
+    # A signed-in user who still owes the second step (a code, or enrolment) reaches only the
+    # pages of that step (parindex/web/accounts/two_factor.py).
+    "parindex.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it answers locked-out logins before the view runs.
     "axes.middleware.AxesMiddleware",
@@ -163,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The demo province's published password, on any account that is not a demo account.
+    {"NAME": "parindex.accounts.passwords.NotDemoPasswordValidator"},
 ]
 
 # Login throttling (django-axes): lock a username + address pair after 5 failures for 15 minutes.
@@ -179,12 +202,46 @@ LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+# Sessions end after PARINDEX_SESSION_IDLE_MINUTES without a request (default 60): the stored
+# session expires that long after its last save, and `SessionIdleMiddleware` saves it again
+# (moving the expiry on) at most once a minute while the user works, and logs out a session
+# idle for longer. The cookie dies with the browser. docs/deployment.md.
+PARINDEX_SESSION_IDLE_MINUTES = int(os.environ.get("PARINDEX_SESSION_IDLE_MINUTES", "60"))
+if PARINDEX_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("PARINDEX_SESSION_IDLE_MINUTES must be at least 1")
+SESSION_COOKIE_AGE = PARINDEX_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor sign-in (docs/deployment.md). PARINDEX_REQUIRE_2FA=1 (production): administrators,
+# appraisers and council members must set up an authenticator app before they can use the
+# site (`policy.two_factor_required`); anybody who has set one up is asked for a code at every
+# login. Off by default (the demo, the tests).
+PARINDEX_REQUIRE_2FA = _env_flag("PARINDEX_REQUIRE_2FA")
+OTP_TOTP_ISSUER = os.environ.get("PARINDEX_2FA_ISSUER", "parindex")
+# Each failed code doubles the wait before the next one is checked (seconds, django-otp).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the pages load scripts, style sheets, fonts and images
+# only from this site, run no inline script or style (behaviour lives in static .js files, looks
+# in .css files; tests/web/test_csp.py scans the templates and the pages), are framed by nobody
+# and post forms only here. `data:` images are the server-drawn SVG charts (parindex/common/svg.py)
+# and the empty favicon. WeasyPrint's PDF templates keep their <style>: they are never served.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     # Behind the province's HTTPS reverse proxy; set PARINDEX_INSECURE_HTTP=1 on a plain-HTTP intranet.
     _https = not _env_flag("PARINDEX_INSECURE_HTTP")
@@ -237,12 +294,20 @@ MEDIA_URL = "/private-uploads/"  # never routed; downloads go through views
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Behind a reverse proxy the client's address is in X-Forwarded-For (used by the survey's
-# open-link rate limit); trust it only when the proxy sets it.
+# Behind a reverse proxy the client's address is in X-Forwarded-For, believed only as far as
+# trusted proxies wrote it (parindex/common/addresses.py: the right-most entry that is not a
+# trusted proxy). PARINDEX_TRUSTED_PROXIES: comma-separated addresses or networks of the
+# proxies; PARINDEX_TRUST_X_FORWARDED_FOR=1 without a list trusts this machine's loopback
+# (nginx on the same server, docs/deployment.md). Login throttling, the survey's open-link
+# rate limit, the API's logs and the request log all use that one address.
 PARINDEX_TRUST_X_FORWARDED_FOR = _env_flag("PARINDEX_TRUST_X_FORWARDED_FOR")
-if PARINDEX_TRUST_X_FORWARDED_FOR:
-    # Login throttling too: behind the proxy every REMOTE_ADDR is the proxy's own.
-    AXES_CLIENT_IP_CALLABLE = "parindex.web.middleware.client_address"
+try:
+    PARINDEX_TRUSTED_PROXIES = parse_networks(
+        os.environ.get("PARINDEX_TRUSTED_PROXIES", "").split(",")
+    ) or (parse_networks(LOOPBACK) if PARINDEX_TRUST_X_FORWARDED_FOR else ())
+except ValueError as error:
+    raise ImproperlyConfigured(f"PARINDEX_TRUSTED_PROXIES: {error}") from None
+AXES_CLIENT_IP_CALLABLE = "parindex.web.middleware.client_address"
 
 # Background jobs (long exports, big imports) run as tasks of Django's tasks API
 # (parindex/jobs/runner.py). "db" (default): queued in the database (django-tasks-db) and run

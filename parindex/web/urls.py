@@ -36,8 +36,10 @@ urlpatterns = [
     path("tasks/", include("parindex.web.tasks.urls")),
     path("documents/", include("parindex.web.documents.urls")),
     path("national/", include("parindex.web.national.urls")),
+    path("national-self/", include("parindex.web.nationalself.urls")),
     path("plans/", include("parindex.web.plans.urls")),
     path("account/tokens/", include("parindex.web.apitokens.urls")),
+    path("account/two-factor/", include("parindex.web.accounts.two_factor_urls")),
     # The REST API, a sibling adapter: included by name, never imported (docs/api.md).
     path("api/v1/", include("parindex.api.urls")),
     path("admin/", admin.site.urls),

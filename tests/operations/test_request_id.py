@@ -109,7 +109,9 @@ def test_the_client_address_comes_from_the_proxy_only_when_trusted(settings):
     request = RequestFactory().get(
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1"
     )
-    settings.PARINDEX_TRUST_X_FORWARDED_FOR = False
+    settings.PARINDEX_TRUSTED_PROXIES = ()
     assert client_address(request) == "127.0.0.1"
-    settings.PARINDEX_TRUST_X_FORWARDED_FOR = True
+    settings.PARINDEX_TRUSTED_PROXIES = ("127.0.0.1",)  # nginx here; 10.0.0.1 is not ours
+    assert client_address(request) == "10.0.0.1"
+    settings.PARINDEX_TRUSTED_PROXIES = ("127.0.0.1", "10.0.0.0/8")
     assert client_address(request) == "203.0.113.7"

@@ -83,6 +83,8 @@ ENTRIES = {
     "assessments:self": Entry(SEES_A, lambda p: [_a(p)]),
     # The printable self-assessment form: whoever sees the self-assessment.
     "assessments:self_print": Entry(SEES_A, lambda p: [_a(p)]),
+    # One area of the page, fetched when it is opened: whoever sees the page.
+    "assessments:self_area": Entry(SEES_A, lambda p: [_a(p), "1"]),
     "assessments:entry_save": Entry(
         UNIT_A, lambda p: [_a(p), "1.1"], method="post", data={"v_value": "yes", "version": "1"}
     ),
@@ -110,6 +112,7 @@ ENTRIES = {
     "assessments:bulk": Entry({"appraiser"}, method="post", data={"action": "remind"}),
     "assessments:take": Entry({"appraiser"}, lambda p: [p["period"].pk, p["unit_a"].pk]),
     "assessments:appraise": Entry(PROVINCIAL, lambda p: [_a(p)]),
+    "assessments:appraise_area": Entry(PROVINCIAL, lambda p: [_a(p), "1"]),
     "assessments:appraise_entry": Entry(
         {"appraiser"}, lambda p: [_a(p), "1.1"], method="post", data={"version": "1"}
     ),

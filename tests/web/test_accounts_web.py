@@ -18,6 +18,7 @@ from parindex.accounts.models import Role, User
 from parindex.audit.models import AuditEvent
 from parindex.criteria.models import Framework, FrameworkStatus
 from parindex.demo.accounts import DEMO_PASSWORD
+from parindex.nationalself.models import NationalSelfAssessment
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, PublishedResult
 from parindex.units.models import Unit, UnitLineage
 
@@ -313,9 +314,11 @@ def test_the_demo_command_loads_a_whole_labelled_province(client, db, settings):
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
 
     frameworks = Framework.objects.all()
-    assert frameworks.count() == 4
+    national = frameworks.filter(pk__in=NationalSelfAssessment.objects.values("framework"))
+    assert frameworks.count() == 6  # departments and communes 2024 and 2025; national 2022, 2025
+    assert national.count() == 2
     assert set(frameworks.values_list("status", flat=True)) == {FrameworkStatus.PUBLISHED}
-    assert frameworks.filter(previous__isnull=False).count() == 2
+    assert frameworks.filter(previous__isnull=False).count() == 3
 
     period_2024 = AssessmentPeriod.objects.get(year=2024)
     assert period_2024.status == PeriodStatus.PUBLISHED

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -336,3 +337,153 @@ def test_the_unit_page_does_not_grow_with_its_history(
     assert len(client.get(url).context["history"]) == 2 + 5 * 20
     if persona == "officer_a":
         assert_bounded(client, lambda: reverse("home"), lambda: None, django_assert_max_num_queries)
+
+
+# --- the self-assessment and appraisal pages, their areas and a save ---------------------------
+
+# A sheet page rendered afresh: session, user, assessment, the unit's deadline (twice: the
+# policy's check and the page), lineage and tasks (the criteria's tasks), the sheet's version,
+# then its entries' values, the open area's entries and their evidence, the questions, the
+# unit's documents, the open explanation round, the unread count and the menu's unit.
+SHEET_CEILING = 20
+# A save: session, user, assessment, the deadline, the entry, the update and its audit event
+# (the chain's head, locked and moved on), then the answer: the assessment's state, the values
+# of every entry, the row's entry and evidence, questions, deadline, lineage, tasks, documents.
+SAVE_CEILING = 30
+
+
+def _sheet_province(province: dict[str, Any], areas: int, leaves: int, units: int) -> None:
+    """Unit A's 2025 assessment on a published framework of `areas` × `leaves` yes/no
+    criteria, every one answered with evidence (one document cited by all), an explanation
+    round asking about every criterion and a task on each, and `units` more units in the
+    group with their own assessments."""
+    from parindex.assessments.models import (
+        Assessment,
+        EvidenceDocument,
+        EvidenceLink,
+        ExplanationItem,
+        ExplanationRequest,
+        NodeEntry,
+    )
+    from parindex.criteria.services import framework_publish
+    from parindex.tasks.models import Task
+
+    admin = province["users"]["admin"]
+    framework = framework_store(
+        actor=admin, engine=wide_framework(f"tv-{areas}-{leaves}", areas, leaves), previous=None
+    )
+    framework_publish(actor=admin, framework=framework)
+    group, assessment = province["group"], province["assessment_a"]
+    group.framework = framework
+    group.save()
+    assessment.entries.all().delete()
+    codes = [f"{area}.{leaf}" for area in range(1, areas + 1) for leaf in range(1, leaves + 1)]
+    entries = NodeEntry.objects.bulk_create(
+        NodeEntry(assessment=assessment, node_code=code, self_values={"value": "yes"})
+        for code in codes
+    )
+    document = EvidenceDocument(
+        unit=province["unit_a"],
+        period=province["period"],
+        original_name=f"ke-hoach-{areas}.pdf",
+        sha256=f"{areas}-{leaves}".ljust(64, "0"),
+        size=9,
+        content_type="application/pdf",
+    )
+    document.file.save(f"tv-{areas}-{leaves}.pdf", ContentFile(b"%PDF-test"), save=False)
+    document.save()
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(entry=entry, document=document) for entry in entries
+    )
+    round_ = ExplanationRequest.objects.create(
+        assessment=assessment,
+        deadline=datetime.datetime(2099, 12, 20, 17, tzinfo=TZ),
+        created_by=province["users"]["appraiser"],
+    )
+    ExplanationItem.objects.bulk_create(
+        ExplanationItem(request=round_, node_code=code, question=f"Câu hỏi {code}?")
+        for code in codes
+    )
+    Task.objects.bulk_create(
+        Task(
+            title=f"Khắc phục {code}",
+            unit=province["unit_a"],
+            node_codes=[code],
+            framework=framework,
+            period=province["period"],
+            deadline=datetime.date(2099, 12, 31),
+        )
+        for code in codes
+    )
+    extra = add_units(province, units, prefix=f"S{areas}")
+    group.units.add(*extra)
+    Assessment.objects.bulk_create(
+        Assessment(period=province["period"], group=group, unit=unit) for unit in extra
+    )
+
+
+def _sheet_counts(client_for, province: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Queries of each sheet page and area, rendered afresh and then from the cache."""
+    from django.core.cache import cache
+
+    assessment = province["assessment_a"]
+    pages = {
+        "self": ("officer_a", reverse("assessments:self", args=[assessment.pk]), {}),
+        "self area": (
+            "officer_a",
+            reverse("assessments:self_area", args=[assessment.pk, "2"]),
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        "appraisal": ("appraiser", reverse("assessments:appraise", args=[assessment.pk]), {}),
+        "appraisal area": (
+            "appraiser",
+            reverse("assessments:appraise_area", args=[assessment.pk, "2"]),
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+    }
+    counts = {}
+    for name, (persona, url, headers) in pages.items():
+        client = client_for(persona)
+        client.get(url, **headers)  # the framework read into the process once
+        cache.clear()
+        found = []
+        for _attempt in range(2):  # rendered afresh, then from the cache
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, **headers).status_code == 200, url
+            found.append(len(queries.captured_queries))
+        counts[name] = (found[0], found[1])
+    return counts
+
+
+def _save_queries(client, province: dict[str, Any], code: str) -> int:
+    from parindex.assessments.models import NodeEntry
+
+    assessment = province["assessment_a"]
+    version = NodeEntry.objects.get(assessment=assessment, node_code=code).version
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("assessments:entry_save", args=[assessment.pk, code]),
+            {"v_value": "no", "version": str(version)},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_sheet_pages_and_their_areas_do_not_grow_with_nodes_entries_or_units(login, province):
+    from tests.assessments.helpers import open_deadlines
+
+    open_deadlines(province)
+    _sheet_province(province, areas=3, leaves=6, units=2)
+    small = _sheet_counts(login, province)
+    small_save = _save_queries(login("officer_a"), province, "2.3")
+    _sheet_province(province, areas=10, leaves=14, units=60)
+    large = _sheet_counts(login, province)
+    large_save = _save_queries(login("officer_a"), province, "7.9")
+
+    assert large == small, f"18 leaves: {small}; 140 leaves and 60 more units: {large}"
+    assert large_save == small_save
+    for name, (fresh, cached) in large.items():
+        assert fresh <= SHEET_CEILING, f"{name}: {fresh} queries rendered afresh"
+        assert cached <= CEILING, f"{name}: {cached} queries from the cache"
+    assert large_save <= SAVE_CEILING

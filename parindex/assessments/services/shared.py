@@ -117,6 +117,7 @@ def leaf_node(assessment: Assessment, code: str) -> Node:
 
 def entry_for(assessment: Assessment, code: str) -> NodeEntry:
     entry, _ = NodeEntry.objects.get_or_create(assessment=assessment, node_code=code)
+    entry.assessment = assessment  # the caller's, with its unit and group already read
     return entry
 
 
@@ -184,7 +185,8 @@ def save_entry(
         if not updated:
             entry.refresh_from_db()
             raise StaleEdit(_stale_message(entry))
-        entry.refresh_from_db()
+        # Only what the update wrote: the entry keeps its assessment (the audit names it).
+        entry.refresh_from_db(fields=[*fields, "version", "updated_by", "updated_at"])
         changes = {
             name: [before[name], fields[name]] for name in fields if before[name] != fields[name]
         }

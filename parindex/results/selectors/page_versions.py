@@ -47,13 +47,14 @@ def page_version(group: UnitGroup, show_previous: bool, *, entries: bool = False
     (`show_previous`, the policy's decision), lineage links, unit names, the language. None
     when the page must not be cached (a draft framework can still change). At most
     `VERSION_TTL_SECONDS` old."""
-    previous = AssessmentPeriod.objects.filter(year=group.period.year - 1).first()
-    visible = previous is not None and show_previous
-    key = (group.pk, group.period.status, entries, visible, translation.get_language())
+    key = (group.pk, group.period.status, entries, show_previous, translation.get_language())
     now = time.monotonic()
     memo = _versions.get(key)
     if memo is not None and now - memo[0] < VERSION_TTL_SECONDS:
         return memo[1]
+    # Read only when the version is computed: a cached page asks for nothing else here.
+    previous = AssessmentPeriod.objects.filter(year=group.period.year - 1).first()
+    visible = previous is not None and show_previous
     version = _page_version(group, previous, visible, entries=entries)
     if len(_versions) > 1024:
         _versions.clear()

@@ -13,6 +13,7 @@ from django import template
 from django.utils.translation import gettext, ngettext
 
 from parindex.engine import format_number, format_percent, format_signed, round_half_up
+from parindex.results.charts import CLASS_COLOURS
 
 register = template.Library()
 
@@ -108,6 +109,16 @@ def trend(value: Any) -> str:
     if number is None or number == 0:
         return "same"
     return "up" if number > 0 else "down"
+
+
+@register.filter
+def tone(colour: Any) -> str:
+    """The CSS class of a class colour from `charts.class_colours` (`tone-0` for the best
+    class, results.css): pages carry no style attribute, which the CSP would refuse."""
+    try:
+        return f"tone-{CLASS_COLOURS.index(colour)}"
+    except ValueError:
+        return "tone-none"
 
 
 @register.filter

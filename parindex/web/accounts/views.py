@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parindex.accounts import services
-from parindex.accounts.forms import UserForm
+from parindex.accounts import services, two_factor
+from parindex.accounts.forms import LoginForm, UserForm
 from parindex.accounts.models import Role, User
-from parindex.policy import require, user_for
+from parindex.policy import can, require, user_for
 from parindex.web.http import AuthedRequest
 
 
@@ -25,11 +25,12 @@ class LoginView(auth_views.LoginView):
     """Django's login view; in demo mode (debug only) it lists the demo accounts."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEBUG and settings.DEMO_MODE:
-            from parindex.demo.accounts import DEMO_PASSWORD
+            from parindex.accounts.passwords import DEMO_PASSWORD
 
             order = list(Role)
             logins = User.objects.filter(is_demo=True, is_active=True).select_related("unit")
@@ -88,4 +89,14 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if user is not None:
             messages.success(request, _("Đã lưu tài khoản %(name)s.") % {"name": user})
             return redirect("accounts:list")
-    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "account": account,
+            "two_factor_enrolled": two_factor.is_enrolled(account),
+            "may_reset_two_factor": account.pk != request.user.pk
+            and can(request.user, "users.two_factor_reset"),
+        },
+    )

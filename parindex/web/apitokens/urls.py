@@ -5,6 +5,6 @@ from parindex.web.apitokens import views
 app_name = "apitokens"
 urlpatterns = [
     path("", views.token_list, name="list"),
-    path("<int:pk>/", views.token_detail, name="detail"),
-    path("<int:pk>/revoke/", views.token_revoke, name="revoke"),
+    path("<id:pk>/", views.token_detail, name="detail"),
+    path("<id:pk>/revoke/", views.token_revoke, name="revoke"),
 ]

@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,10 +47,15 @@ from parindex.assessments.selectors import (
     NodeRow,
     QueueRow,
     Sheet,
+    area_head,
+    area_of_code,
+    area_sheet,
     assessment_result,
     assessment_sheet,
     dom_id,
+    engine_for_group,
     leaf_sheet,
+    open_areas,
     preview,
     unit_deadline,
     values_text,
@@ -73,13 +79,17 @@ from parindex.policy import (
     require,
     state_actions,
 )
+from parindex.web.assessments.sheet_cache import sheet_body
 from parindex.web.assessments.views_common import (
+    ASSESSMENT_STATE,
     CONFLICT,
     INVALID,
     appraise_url,
+    area_of,
     chosen_period,
     confirm_page,
     done,
+    fragment,
     is_confirmed,
     leaf_or_404,
     safe_next,
@@ -108,19 +118,58 @@ def _appraisal_form(row: NodeRow, editable: bool, data: Any = None) -> Appraisal
     )
 
 
-def _appraisal_context(
-    request: AuthedRequest, assessment: Assessment, sheet: Sheet
-) -> dict[str, Any]:
-    editable = appraisal_edit_state(request.user, assessment)
-    for row in sheet.rows:
-        if row.is_leaf:
-            row.form = _appraisal_form(row, editable)
-    actions = state_actions(request.user, assessment)
-    deadline = unit_deadline(assessment)
+def _row_state(request: AuthedRequest, assessment: Assessment) -> dict[str, Any]:
+    """What the rows show besides the sheet, decided per request: whether the user may
+    appraise now, and may assign a task from a conclusion."""
     return {
         "assessment": assessment,
-        "sheet": sheet,
-        "editable": editable,
+        "editable": appraisal_edit_state(request.user, assessment),
+        "may_assign": can(request.user, "tasks.manage"),
+    }
+
+
+def _rows_context(state: dict[str, Any], sheet: Sheet) -> dict[str, Any]:
+    """What a leaf's row needs, on the page, in an area fetched on demand and in a save's
+    answer."""
+    return {**state, "sheet": sheet}
+
+
+def _with_forms(rows: list[NodeRow] | None, editable: bool) -> None:
+    for row in rows or ():
+        if row.is_leaf:
+            row.form = _appraisal_form(row, editable)
+
+
+@login_required
+def appraise(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The appraisal page: per leaf, the unit's entry and evidence beside the appraiser's.
+    The area the appraiser was working in (`?area=`), else the first with a criterion not yet
+    marked final, is open; the others show their totals and fetch their rows when opened
+    (`appraise_area`). The sheet is rendered once per version of what it shows
+    (`sheet_cache`)."""
+    require(request.user, "assessments.view_all")
+    assessment = assessment_for(request.user, pk)
+    state = _row_state(request, assessment)
+    wanted = request.GET.get("area", "")
+
+    def build(extra: dict[str, Any]) -> dict[str, str]:
+        sheet = area_sheet(assessment)
+        areas = open_areas(sheet, wanted, complete=lambda area: area.appraised)
+        for area in areas:
+            _with_forms(area.rows, state["editable"])
+        context = {**_rows_context(state, sheet), "areas": areas, **extra}
+        return {
+            "totals": render_to_string("assessments/_appraise_totals.html", context),
+            "areas": render_to_string("assessments/_appraise_areas.html", context),
+        }
+
+    key = (state["editable"], state["may_assign"], wanted)
+    body = sheet_body(request, assessment, "appraise", key, build)
+    actions = state_actions(request.user, assessment)
+    deadline = unit_deadline(assessment)
+    context = {
+        **state,
+        "body": body,
         "state_label": workflow.STATE_LABELS[workflow.State(assessment.state)],
         "plain_actions": [
             (action.value, workflow.ACTION_LABELS[action], action in REASON_REQUIRED)
@@ -134,17 +183,31 @@ def _appraisal_context(
         "overdue": timezone.now() > deadline,
         "rounds": assessment.explanation_requests.prefetch_related("items"),
     }
+    return render(request, "assessments/appraise.html", context)
 
 
 @login_required
-def appraise(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The appraisal page: per leaf, the unit's entry and evidence beside the appraiser's."""
+def appraise_area(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    """One area's rows of the appraisal page, fetched by htmx when the area is opened;
+    without htmx, the page with that area open."""
     require(request.user, "assessments.view_all")
     assessment = assessment_for(request.user, pk)
-    sheet = assessment_sheet(assessment)
-    return render(
-        request, "assessments/appraise.html", _appraisal_context(request, assessment, sheet)
-    )
+    if code not in engine_for_group(assessment.group).roots:
+        raise Http404
+    if not request.htmx:
+        return redirect(appraise_url(assessment, f"{dom_id(code)}-area", area=code))
+    state = _row_state(request, assessment)
+
+    def build(extra: dict[str, Any]) -> dict[str, str]:
+        sheet = area_sheet(assessment)
+        area = area_of_code(sheet, code)
+        _with_forms(area.rows if area else None, state["editable"])
+        context = {**_rows_context(state, sheet), "area": area, **extra}
+        return {"rows": render_to_string("assessments/_appraise_area_rows.html", context)}
+
+    key = (state["editable"], state["may_assign"], code)
+    body = sheet_body(request, assessment, "appraise-area", key, build)
+    return HttpResponse(body["rows"])
 
 
 @login_required
@@ -178,29 +241,35 @@ def appraise_entry(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     if not request.htmx:
         return done(
             request,
-            appraise_url(assessment, dom_id(node.code)),
+            appraise_url(assessment, dom_id(node.code), area=area_of(assessment, node.code)),
             _("Đã lưu điểm thẩm định mục %(code)s.") % {"code": node.code},
             error,
         )
-    assessment.refresh_from_db()
+    # The row as it now is and, out of band, what changed with it: its parents' totals, its
+    # area's head and the totals.
+    assessment.refresh_from_db(fields=ASSESSMENT_STATE)
     sheet, row, parents = leaf_sheet(assessment, node.code)
-    context = _appraisal_context(request, assessment, sheet)
+    context = _rows_context(_row_state(request, assessment), sheet)
     if error:
         # The appraiser's input stays on screen, on the entry's current version.
         posted = request.POST.copy()
         posted["version"] = str(row.version)
         row.form = _appraisal_form(row, context["editable"], posted)
         row.form.is_valid()
+    else:
+        row.form = _appraisal_form(row, context["editable"])
+    area = area_head(sheet, node.code)
     context.update(
         {
             "row": row,
-            "parents": parents,
+            "parents": [parent for parent in parents if parent.code != area.code],
+            "area": area,
             "error": error,
             "saved": "" if error else _("Đã lưu."),
             "oob": True,
         }
     )
-    return render(request, "assessments/_appraise_row.html", context, status=status)
+    return fragment(request, "assessments/_appraise_row.html", context, status)
 
 
 @login_required

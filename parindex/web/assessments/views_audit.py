@@ -5,8 +5,6 @@ Whoever may see the assessment may see its history (the unit sees who changed it
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -20,6 +18,7 @@ from parindex.assessments.models import Assessment
 from parindex.assessments.selectors import assessment_events, engine_for_group, node_events
 from parindex.audit.labels import describe_events
 from parindex.audit.models import AuditEvent
+from parindex.common.spreadsheet import workbook_bytes
 from parindex.engine import Node
 from parindex.policy import assessment_for
 from parindex.web.http import AuthedRequest
@@ -86,9 +85,7 @@ def history_export(request: AuthedRequest, pk: int) -> HttpResponse:
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
     suffix = f"-muc-{node.code}" if node is not None else ""
     name = f"nhat-ky-{assessment.unit.code}-{assessment.period.year}{suffix}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -8,14 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from parindex.assessments.models import Assessment
 from parindex.assessments.selectors import engine_for_group
 from parindex.engine import Node
 from parindex.periods.models import AssessmentPeriod, PeriodStatus
+from parindex.web.http import query_id
 
 # Status codes whose body htmx swaps in (see the htmx-config meta tag in _htmx_config.html):
 # 400 for input that does not fit, 409 for an edit based on a stale version.
@@ -39,22 +42,48 @@ def done(request: HttpRequest, url: str, text: str = "", error: str = "") -> Htt
     return redirect(url)
 
 
-def self_url(assessment: Assessment, anchor: str = "") -> str:
-    url = reverse("assessments:self", args=[assessment.pk])
+def _page_url(name: str, assessment: Assessment, anchor: str, area: str) -> str:
+    url = reverse(name, args=[assessment.pk])
+    if area:
+        url = f"{url}?{urlencode({'area': area})}"
     return f"{url}#{anchor}" if anchor else url
 
 
-def appraise_url(assessment: Assessment, anchor: str = "") -> str:
-    url = reverse("assessments:appraise", args=[assessment.pk])
-    return f"{url}#{anchor}" if anchor else url
+def self_url(assessment: Assessment, anchor: str = "", *, area: str = "") -> str:
+    """The self-assessment page (with `area`, that area open)."""
+    return _page_url("assessments:self", assessment, anchor, area)
+
+
+def appraise_url(assessment: Assessment, anchor: str = "", *, area: str = "") -> str:
+    """The appraisal page (with `area`, that area open)."""
+    return _page_url("assessments:appraise", assessment, anchor, area)
+
+
+def area_of(assessment: Assessment, code: str) -> str:
+    """The top-level node (area) of a node: the page opens it to show the node's row."""
+    framework = engine_for_group(assessment.group)
+    return framework.area_of(code).code if code in framework.nodes else ""
+
+
+# What a save may change on the assessment itself (its relations stay as the view read them).
+ASSESSMENT_STATE = ["state", "submission", "version", "submitted_at", "submitted_by", "updated_at"]
+
+
+def fragment(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    """An htmx answer (a row and its out-of-band companions): rendered without the page's
+    context processors (menu, unread count), which a fragment does not show."""
+    context = {**context, "csrf_token": get_token(request)}
+    return HttpResponse(render_to_string(template, context), status=status)
 
 
 def chosen_period(request: HttpRequest) -> AssessmentPeriod | None:
     """The period asked for, else the latest one still in progress, else the latest."""
     periods = AssessmentPeriod.objects.all()
-    wanted = request.GET.get("period", "")
-    if wanted.isdigit():
-        period = periods.filter(pk=int(wanted)).first()
+    wanted = query_id(request.GET, "period")
+    if wanted is not None:
+        period = periods.filter(pk=wanted).first()
         if period is not None:
             return period
     return (

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,11 +38,16 @@ from parindex.assessments.models import (
 from parindex.assessments.selectors import (
     NodeRow,
     Sheet,
+    area_head,
+    area_links,
+    area_of_code,
+    area_sheet,
     assessment_sheet,
     dom_id,
     engine_for_group,
     entries_of,
     leaf_sheet,
+    open_areas,
     open_explanation,
     preview,
     self_progress,
@@ -64,8 +70,18 @@ from parindex.policy import (
     state_actions,
 )
 from parindex.tasks.selectors import linked_tasks, tasks_by_node
-from parindex.web.assessments.views_common import CONFLICT, INVALID, done, leaf_or_404, self_url
-from parindex.web.http import AuthedRequest
+from parindex.web.assessments.sheet_cache import sheet_body, tasks_version
+from parindex.web.assessments.views_common import (
+    ASSESSMENT_STATE,
+    CONFLICT,
+    INVALID,
+    area_of,
+    done,
+    fragment,
+    leaf_or_404,
+    self_url,
+)
+from parindex.web.http import AuthedRequest, query_id
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
@@ -122,40 +138,122 @@ def _self_form(row: NodeRow, editable: bool, data: Any = None) -> SelfEntryForm:
     )
 
 
-def _self_context(request: AuthedRequest, assessment: Assessment, sheet: Sheet) -> dict[str, Any]:
+def _row_state(
+    request: AuthedRequest, assessment: Assessment, *, page: bool = False
+) -> dict[str, Any]:
+    """What the rows show besides the sheet, decided per request: whether the user may edit
+    now (and why not), the unit's deadline, the tasks on the criteria (this year's, and last
+    year's through the framework's mapping; with their units and assignees for the `page`'s
+    list of them)."""
     editable, lock_reason = self_edit_state(request.user, assessment)
-    for row in sheet.rows:
-        if row.is_leaf:
-            row.form = _self_form(row, editable)
-    entries = entries_of(assessment)
-    progress = self_progress(sheet.framework, entries)
-    node_tasks = tasks_by_node(assessment)
     return {
         "assessment": assessment,
-        "sheet": sheet,
         "editable": editable,
         "lock_reason": lock_reason,
-        "progress": progress,
         "deadline": unit_deadline(assessment),
-        "documents": list(unit_documents(assessment)),
+        "node_tasks": tasks_by_node(assessment, related=page),
         "max_upload": max_bytes(),
-        "actions": state_actions(request.user, assessment),
-        "is_member": is_member(request.user, assessment),
-        "open_request": open_explanation(assessment),
-        "state_label": workflow.STATE_LABELS[workflow.State(assessment.state)],
-        # Tasks assigned on these criteria (this year's, and last year's through the mapping).
-        "node_tasks": node_tasks,
-        "linked_tasks": linked_tasks(node_tasks),
-        "may_draft_report": may_draft_self_report(request.user, assessment),
+    }
+
+
+def _state_key(state: dict[str, Any]) -> tuple[Any, ...]:
+    """`_row_state` in a cache key (`sheet_cache`)."""
+    return (
+        state["editable"],
+        str(state["lock_reason"]),
+        state["deadline"].isoformat(),
+        tasks_version(state["node_tasks"]),
+        state["max_upload"],
+    )
+
+
+def _rows_context(state: dict[str, Any], sheet: Sheet) -> dict[str, Any]:
+    """What a leaf's row needs, on the page, in an area fetched on demand and in a save's
+    answer."""
+    return {
+        **state,
+        "sheet": sheet,
+        # The unit's documents, to cite again: only offered where evidence can be added.
+        "documents": list(unit_documents(state["assessment"])) if state["editable"] else [],
+    }
+
+
+def _with_forms(rows: list[NodeRow] | None, editable: bool) -> None:
+    for row in rows or ():
+        if row.is_leaf:
+            row.form = _self_form(row, editable)
+
+
+def _progress_context(sheet: Sheet) -> dict[str, Any]:
+    """The progress box: answered leaves, those missing evidence (each a link that opens its
+    area) and the provisional total."""
+    progress = self_progress(sheet.framework, sheet.entry_list)
+    return {
+        "progress": progress,
+        "missing_links": area_links(sheet.framework, progress.missing_evidence),
     }
 
 
 @login_required
 def assessment_self(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The self-assessment: the framework tree, a form per leaf, evidence, progress."""
+    """The self-assessment: progress, then the framework area by area. The area the user was
+    working in (`?area=`), else the first one left to do, is open with a form per leaf; the
+    others show their totals and fetch their rows when opened (`self_area`). The sheet is
+    rendered once per version of what it shows (`sheet_cache`)."""
     assessment = assessment_for(request.user, pk)
-    sheet = assessment_sheet(assessment)
-    return render(request, "assessments/self.html", _self_context(request, assessment, sheet))
+    state = _row_state(request, assessment, page=True)
+    wanted = request.GET.get("area", "")
+
+    def build(extra: dict[str, Any]) -> dict[str, str]:
+        sheet = area_sheet(assessment)
+        areas = open_areas(sheet, wanted, complete=lambda area: area.complete, adjusted=False)
+        for area in areas:
+            _with_forms(area.rows, state["editable"])
+        context = {
+            **_rows_context(state, sheet),
+            **_progress_context(sheet),
+            "areas": areas,
+            **extra,
+        }
+        return {
+            "progress": render_to_string("assessments/_self_progress.html", context),
+            "areas": render_to_string("assessments/_self_areas.html", context),
+        }
+
+    body = sheet_body(request, assessment, "self", (_state_key(state), wanted), build)
+    context = {
+        **state,
+        "body": body,
+        "actions": state_actions(request.user, assessment),
+        "is_member": is_member(request.user, assessment),
+        "open_request": open_explanation(assessment),
+        "state_label": workflow.STATE_LABELS[workflow.State(assessment.state)],
+        "linked_tasks": linked_tasks(state["node_tasks"]),
+        "may_draft_report": may_draft_self_report(request.user, assessment),
+    }
+    return render(request, "assessments/self.html", context)
+
+
+@login_required
+def self_area(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    """One area's rows, fetched by htmx when the area is opened; without htmx, the page with
+    that area open."""
+    assessment = assessment_for(request.user, pk)
+    if code not in engine_for_group(assessment.group).roots:
+        raise Http404
+    if not request.htmx:
+        return redirect(self_url(assessment, f"{dom_id(code)}-area", area=code))
+    state = _row_state(request, assessment)
+
+    def build(extra: dict[str, Any]) -> dict[str, str]:
+        sheet = area_sheet(assessment)
+        area = area_of_code(sheet, code, adjusted=False)
+        _with_forms(area.rows if area else None, state["editable"])
+        context = {**_rows_context(state, sheet), "area": area, **extra}
+        return {"rows": render_to_string("assessments/_self_area_rows.html", context)}
+
+    body = sheet_body(request, assessment, "self-area", (_state_key(state), code), build)
+    return HttpResponse(body["rows"])
 
 
 def _row_response(
@@ -168,10 +266,11 @@ def _row_response(
     saved: str = "",
     data: Any = None,
 ) -> HttpResponse:
-    """The leaf's row as it now is (with the user's unsaved input on error) and the progress."""
-    assessment.refresh_from_db()
+    """The leaf's row as it now is (with the user's unsaved input on error) and, out of band,
+    what changed with it: its parents' totals, its area's head and the progress box."""
+    assessment.refresh_from_db(fields=ASSESSMENT_STATE)
     sheet, row, parents = leaf_sheet(assessment, code)
-    context = _self_context(request, assessment, sheet)
+    context = _rows_context(_row_state(request, assessment), sheet)
     if data is not None:
         # Keep what the user typed, on the entry's current version: saving again is then a
         # deliberate overwrite of the change they have now been shown.
@@ -179,8 +278,21 @@ def _row_response(
         data["version"] = str(row.version)
         row.form = _self_form(row, context["editable"], data)
         row.form.is_valid()
-    context.update({"row": row, "parents": parents, "error": error, "saved": saved, "oob": True})
-    return render(request, "assessments/_self_row.html", context, status=status)
+    else:
+        row.form = _self_form(row, context["editable"])
+    area = area_head(sheet, code, adjusted=False)
+    context.update(
+        {
+            "row": row,
+            "parents": [parent for parent in parents if parent.code != area.code],
+            "area": area,
+            "error": error,
+            "saved": saved,
+            "oob": True,
+            **_progress_context(sheet),
+        }
+    )
+    return fragment(request, "assessments/_self_row.html", context, status)
 
 
 @login_required
@@ -209,12 +321,12 @@ def entry_save(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         except WorkflowError as refused:
             error, status = str(refused), INVALID
     if not request.htmx:
-        anchor = dom_id(node.code)
+        url = self_url(assessment, dom_id(node.code), area=area_of(assessment, node.code))
         if status == CONFLICT:
-            return done(request, self_url(assessment, anchor), error=error)
+            return done(request, url, error=error)
         return done(
             request,
-            self_url(assessment, anchor),
+            url,
             _("Đã lưu mục %(code)s.") % {"code": node.code},
             error,
         )
@@ -296,12 +408,12 @@ def _evidence_answer(
     """After an evidence change: the row of the page the form was on (self-assessment or
     explanation), or a redirect there."""
     on_explanation = request.POST.get("page") == "explanation"
-    request_pk = request.POST.get("request", "")
+    request_pk = query_id(request.POST, "request")
     if not request.htmx:
-        if on_explanation and request_pk.isdigit():
-            url = reverse("assessments:explanation", args=[assessment.pk, int(request_pk)])
+        if on_explanation and request_pk is not None:
+            url = reverse("assessments:explanation", args=[assessment.pk, request_pk])
         else:
-            url = self_url(assessment, dom_id(code))
+            url = self_url(assessment, dom_id(code), area=area_of(assessment, code))
         return done(request, url, saved, error)
     if on_explanation:
         return _explanation_item_response(
@@ -311,7 +423,7 @@ def _evidence_answer(
             status,
             error,
             saved,
-            request_pk=int(request_pk) if request_pk.isdigit() else None,
+            request_pk=request_pk,
         )
     return _row_response(request, assessment, code, status=status, error=error, saved=saved)
 
@@ -322,9 +434,10 @@ def evidence_link(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """Cite a document the unit already uploaded this period (no second upload)."""
     assessment = assessment_for(request.user, pk, action=workflow.Action.SAVE_DRAFT)
     node = leaf_or_404(assessment, code)
+    document_pk = query_id(request.POST, "document")
     document = (
-        unit_documents(assessment).filter(pk=request.POST.get("document") or 0).first()
-        if (request.POST.get("document") or "").isdigit()
+        unit_documents(assessment).filter(pk=document_pk).first()
+        if document_pk is not None
         else None
     )
     error, saved, status = "", "", 200

@@ -28,7 +28,7 @@ from parindex.nationaldata.models import NationalTable
 from parindex.nationaldata.services import national_table_import
 from parindex.planning import PlanningError, national_plan
 from parindex.policy import can, require
-from parindex.web.http import AuthedRequest
+from parindex.web.http import AuthedRequest, query_id
 
 
 def _province() -> str:
@@ -40,9 +40,9 @@ def _region() -> str:
 
 
 def _table(request: AuthedRequest) -> NationalTable | None:
-    wanted = request.GET.get("table") or request.POST.get("table") or ""
-    if wanted.isdigit():
-        table = NationalTable.objects.filter(pk=int(wanted)).first()
+    wanted = query_id(request.GET, "table") or query_id(request.POST, "table")
+    if wanted is not None:
+        table = NationalTable.objects.filter(pk=wanted).first()
         if table is not None:
             return table
     return selectors.latest_table()
@@ -149,9 +149,9 @@ def report_docx(request: AuthedRequest) -> HttpResponse:
     require(request.user, "national.view")
     table = _table(request)
     form = NarrativeForm(request.POST)
-    year = request.POST.get("year", "")
-    compare = request.POST.get("compare", "")
-    if table is None or not _province() or not year.isdigit() or not form.is_valid():
+    year = query_id(request.POST, "year")
+    compare = query_id(request.POST, "compare")
+    if table is None or not _province() or year is None or not form.is_valid():
         messages.error(request, gettext("Không lập được văn bản: thiếu bảng, năm hoặc nội dung."))
         return redirect("national:index")
     job = submit(
@@ -159,8 +159,8 @@ def report_docx(request: AuthedRequest) -> HttpResponse:
         title=gettext("Phân tích Chỉ số CCHC cấp tỉnh năm %(year)s (Word)") % {"year": year},
         params={
             "table": table.pk,
-            "year": int(year),
-            "compare_to": int(compare) if compare.isdigit() else None,
+            "year": year,
+            "compare_to": compare,
             "unit": _province(),
             "region": _region(),
             "text": form.cleaned_data["text"],

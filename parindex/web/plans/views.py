@@ -45,7 +45,7 @@ from parindex.results import selectors as results
 from parindex.results.charts import class_colours
 from parindex.tasks.models import TaskPriority
 from parindex.tasks.services import TaskError
-from parindex.web.http import AuthedRequest
+from parindex.web.http import AuthedRequest, query_id
 
 TASK_DAYS = 30
 
@@ -98,9 +98,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 @login_required
 def pick(request: AuthedRequest) -> HttpResponse:
     """The index's "plan for this unit" form: to the planner of the chosen unit."""
-    try:
-        group_pk, unit_pk = int(request.GET.get("group", "")), int(request.GET.get("unit", ""))
-    except ValueError:
+    group_pk, unit_pk = query_id(request.GET, "group"), query_id(request.GET, "unit")
+    if group_pk is None or unit_pk is None:
         return redirect("plans:index")
     group, unit = plan_unit_for(request.user, group_pk, unit_pk)
     return redirect("plans:planner", group=group.pk, unit=unit.pk)
@@ -321,7 +320,7 @@ def _planner_query(plan: Plan) -> str:
 def recompute(request: AuthedRequest, pk: int) -> HttpResponse:
     """The plan again, on today's entries and data (same target, costs and held leaves)."""
     plan = plan_for(request.user, pk, write=True)
-    version = int(request.POST.get("version", "0") or 0)
+    version = query_id(request.POST, "version") or 0
     try:
         services.plan_update(
             actor=request.user,

@@ -33,7 +33,7 @@ from parindex.plans.services.scenarios import (
     scenario_update,
 )
 from parindex.policy import can, scenario_for, scenario_group_for
-from parindex.web.http import AuthedRequest
+from parindex.web.http import AuthedRequest, query_id, query_ids
 
 BLANK_ROWS = 3
 MAX_ROWS = 60
@@ -120,7 +120,7 @@ def scenario(request: AuthedRequest, pk: int) -> HttpResponse:
             scenario_update(
                 actor=request.user,
                 scenario=found,
-                version=int(request.POST.get("version", "0") or 0),
+                version=query_id(request.POST, "version") or 0,
                 name=request.POST.get("name", found.name),
                 description=request.POST.get("description", found.description),
                 changes=changes,
@@ -169,8 +169,8 @@ def scenario_compare(request: AuthedRequest, group: int) -> HttpResponse:
     chosen = scenario_group_for(request.user, group)
     data = group_data(chosen)
     stored = list(Scenario.objects.filter(group=chosen))
-    wanted = {value for value in request.GET.getlist("s") if value.isdigit()}
-    picked = [each for each in stored if str(each.pk) in wanted] or stored[:3]
+    wanted = set(query_ids(request.GET, "s"))
+    picked = [each for each in stored if each.pk in wanted] or stored[:3]
     rows, results = compare(data, [(each.name, each.changes) for each in picked])
     return render(
         request,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.models import Assessment, NodeEntry
+from parindex.common.ids import parse_id
 from parindex.jobs.runner import submit
 from parindex.policy import (
     assessment_for,
@@ -108,7 +109,7 @@ def _entry_source(request: AuthedRequest, pk: str) -> services.TaskSourceRef:
         NodeEntry.objects.select_related(
             "assessment__unit", "assessment__period", "assessment__group__framework"
         )
-        .filter(pk=int(pk) if pk.isdigit() else 0)
+        .filter(pk=parse_id(pk) or 0)
         .first()
     )
     if entry is None:

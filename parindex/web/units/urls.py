@@ -8,7 +8,7 @@ urlpatterns = [
     path("new/", views.unit_create, name="create"),
     path("import/", views.unit_import, name="import"),
     path("export.xlsx", views.unit_export, name="export"),
-    path("<int:pk>/", views.unit_detail, name="detail"),
-    path("<int:pk>/edit/", views.unit_edit, name="edit"),
-    path("<int:pk>/lineage/", views.lineage_add, name="lineage_add"),
+    path("<id:pk>/", views.unit_detail, name="detail"),
+    path("<id:pk>/edit/", views.unit_edit, name="edit"),
+    path("<id:pk>/lineage/", views.lineage_add, name="lineage_add"),
 ]

@@ -2,7 +2,8 @@
 
 django-tasks-db's `db_worker` (same options: `--interval`, `--batch`, `--max-tasks`,
 `--no-reload`, …), which first marks failed the jobs a previous worker left running when it
-died, and keeps doing so while it runs (every PARINDEX_JOB_STALE_SECONDS, from a thread of its
+died and removes what interrupted imports left in the data stores (staging folders, temporary
+files), and keeps doing so while it runs (every PARINDEX_JOB_STALE_SECONDS, from a thread of its
 own), for the jobs of workers that die beside it (`parindex.jobs.recovery`). Run one beside
 the web server (`make run` does; in production, a service of its own, e.g. a systemd unit
 with `Restart=always`).
@@ -21,7 +22,7 @@ from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from parindex.jobs.recovery import recover_interrupted_jobs
+from parindex.jobs.recovery import recover_interrupted_jobs, sweep_data_leftovers
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class Command(DbWorkerCommand):
                 "Jobs left running by a stopped worker, marked failed: "
                 + ", ".join(map(str, recovered))
             )
+        swept = sweep_data_leftovers()
+        if swept and options.get("verbosity", 1):
+            self.stdout.write("Leftovers of interrupted imports, removed: " + ", ".join(swept))
         # With --reload this process only restarts the one that works: that one recovers.
         working = not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
         if working and not options.get("batch"):

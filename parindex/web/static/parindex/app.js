@@ -5,6 +5,8 @@
  * - A file box behind its "Chọn tệp…" button shows the chosen files' names
  *   (parindex/formfields: .filepick, .filepick-input, .filepick-name).
  * - A button with `data-print` prints the page (the printable self-assessment form).
+ * - A select with `data-autosubmit` sends its form when changed (the language switch; the
+ *   form's own button does it without this file).
  * Everything works without this file; it only makes it pleasanter.
  */
 (function () {
@@ -37,6 +39,10 @@
 
   document.addEventListener("change", function (event) {
     var input = event.target;
+    if (input.matches && input.matches("select[data-autosubmit]") && input.form) {
+      input.form.submit();
+      return;
+    }
     if (!input.matches || !input.matches(".filepick input[type=file]")) return;
     var shown = input.closest(".filepick").querySelector(".filepick-name");
     if (!shown) return;
