@@ -90,10 +90,12 @@ pin: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
-# Update the English catalogue from the code (new strings empty, reworded ones fuzzy) and compile it
+# Update the English catalogue from the code (new strings empty, reworded ones fuzzy) and compile it.
+# An --ignore pattern matches a directory's name at any depth: the pure package parindex/national
+# is not ignored, since that would also skip parindex/web/national (it marks nothing anyway).
 messages: $(STAMP)
 	cd parindex && $(abspath $(BIN))/django-admin makemessages --locale=en --add-location=file \
-		--no-obsolete --ignore=migrations --ignore=engine --ignore=frameworks --ignore=national \
+		--no-obsolete --ignore=migrations --ignore=engine --ignore=frameworks \
 		--ignore=servicedata --ignore=surveys --ignore=cli --ignore=demo
 	cd parindex && $(abspath $(BIN))/django-admin compilemessages --locale=en
 

@@ -205,10 +205,12 @@ def shipped_data_texts() -> set[str]:
 def vietnamese_left(texts: list[str], data: list[str]) -> list[str]:
     left = []
     for text in texts:
-        text = LEGAL_DOCUMENT.sub(" ", text)
+        # Data first: a stored name may hold a document number ("… QĐ 876/QĐ-BNV"), and would no
+        # longer match once the number is gone.
         for value in data:
             if value in text:
                 text = text.replace(value, " ")
+        text = LEGAL_DOCUMENT.sub(" ", text)
         left.extend(match.group() for match in VIETNAMESE_WORD.finditer(text))
         if VIETNAMESE_WORD.search(text):
             left.append(f"  in: {text[:160]!r}")
