@@ -32,6 +32,16 @@ class NationalPage:
     regional_sources: list[str]
     area_national: dict[str, Decimal]
 
+    @property
+    def year_rows(self) -> list[tuple[int, Decimal | None, Decimal | None, Decimal | None]]:
+        """The years chart's figures as table rows (year, province, national, region), shown
+        beside the chart for readers who cannot see it."""
+        years = sorted(set(self.series) | set(self.national) | set(self.regional))
+        return [
+            (year, self.series.get(year), self.national.get(year), self.regional.get(year))
+            for year in years
+        ]
+
     def years_chart(self, output: str = "svg") -> str | bytes:
         return charts.years_chart(
             self.report.unit,

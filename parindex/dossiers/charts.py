@@ -8,6 +8,7 @@ not safe to share between threads) and is cached by its inputs and the language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import get_language, gettext
@@ -15,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from parindex.common.svg import DRAW_LOCK, comma, svg
+from parindex.engine import format_number
 from parindex.servicedata.indicators import RATES_BY_NAME
 
 from .labels import servicedata_text
@@ -86,7 +88,7 @@ def _rates_chart(
             frameon=False,
             fontsize=8,
         )
-        return svg(figure)
+        return svg(figure, title=_span_title(gettext("Tỷ lệ theo tháng (%)"), labels))
 
 
 def volume_chart(trend: Trend) -> str:
@@ -149,4 +151,48 @@ def _volume_chart(
             frameon=False,
             fontsize=8,
         )
-        return svg(figure)
+        return svg(
+            figure,
+            title=_span_title(
+                gettext("Số hồ sơ tiếp nhận, đã giải quyết và trễ hạn theo tháng"), labels
+            ),
+        )
+
+
+def _span_title(what: str, labels: tuple[str, ...]) -> str:
+    """A monthly chart's SVG title: what it shows, from its first to its last month (the page
+    shows the figures in a table beside it)."""
+    if not labels:
+        return what
+    first, last = (label.replace("\n", "/") for label in (labels[0], labels[-1]))
+    return f"{what}: {first} – {last}"
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """The figures of the two monthly charts as a table (shown beside them for readers who
+    cannot see a chart): one row per month, the rates (%) then the dossier counts."""
+
+    headings: list[str]
+    rows: list[tuple[str, list[str], int, int, int]]
+
+
+def trend_table(trend: Trend) -> TrendTable:
+    names = list(trend.rates)
+    headings = [servicedata_text(RATES_BY_NAME[name].label) for name in names]
+    rows = [
+        (
+            f"{month.start.month}/{month.start.year}",
+            [
+                "—"
+                if trend.rates[name][position] is None
+                else format_number(trend.rates[name][position], 1)
+                for name in names
+            ],
+            trend.received[position],
+            trend.handled[position],
+            trend.late[position],
+        )
+        for position, month in enumerate(trend.months)
+    ]
+    return TrendTable(headings, rows)

@@ -19,10 +19,10 @@ NATIONAL_COLOUR = "#0b5cad"
 REGION_COLOUR = "#1e7b34"
 
 
-def _render(draw: Callable[[], Figure], output: str) -> str | bytes:
+def _render(draw: Callable[[], Figure], output: str, title: str) -> str | bytes:
     with DRAW_LOCK:
         figure = draw()
-        return png(figure) if output == "png" else svg(figure)
+        return png(figure) if output == "png" else svg(figure, title=title)
 
 
 def years_chart(
@@ -76,7 +76,10 @@ def years_chart(
         axes.margins(x=0.15, y=0.25)
         return figure
 
-    return _render(draw, output)
+    title = gettext(
+        "Chỉ số CCHC của %(province)s, trung bình cả nước và trung bình vùng qua các năm"
+    ) % {"province": province}
+    return _render(draw, output, title)
 
 
 def areas_chart(
@@ -126,4 +129,7 @@ def areas_chart(
         axes.legend(fontsize=7.5, loc="lower right", frameon=True)
         return figure
 
-    return _render(draw, output)
+    title = gettext("Tỷ lệ điểm theo lĩnh vực của %(province)s và trung bình cả nước") % {
+        "province": province_label
+    }
+    return _render(draw, output, title)

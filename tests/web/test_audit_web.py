@@ -35,7 +35,7 @@ CODES = ("submit", "nodeentry", "self_assessment_closes", "{'", "option", "late"
 def page_text(response: Any) -> str:
     """The page's text without tags and with single spaces."""
     body = response.content.decode()
-    body = body[body.index("<main>") :]
+    body = body[body.index("<main") :]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).replace(" :", ":")
 
 

@@ -116,6 +116,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "years": selectors.data_years(),
             "rates_chart": data_uri(charts.rates_chart(trend)) if has_data else "",
             "volume_chart": data_uri(charts.volume_chart(trend)) if has_data else "",
+            "trend_table": charts.trend_table(trend) if has_data else None,
             "can_manage": can(request.user, "dossiers.manage"),
         },
     )
@@ -144,6 +145,7 @@ def unit_page(request: AuthedRequest, pk: int) -> HttpResponse:
             "headings": selectors.rate_headings(),
             "rates_chart": data_uri(charts.rates_chart(trend)) if has_data else "",
             "volume_chart": data_uri(charts.volume_chart(trend)) if has_data else "",
+            "trend_table": charts.trend_table(trend) if has_data else None,
             "criteria": selectors.unit_data_criteria(unit),
         },
     )

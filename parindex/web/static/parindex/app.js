@@ -7,6 +7,8 @@
  * - A button with `data-print` prints the page (the printable self-assessment form).
  * - A select with `data-autosubmit` sends its form when changed (the language switch; the
  *   form's own button does it without this file).
+ * - When htmx replaces the part of the page that holds the keyboard focus (a row saved in
+ *   place), the focus goes back to the same control in the new content, not to the page's top.
  * Everything works without this file; it only makes it pleasanter.
  */
 (function () {
@@ -48,5 +50,31 @@
     if (!shown) return;
     var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
     shown.textContent = names.length ? names.join(", ") : shown.getAttribute("data-empty");
+  });
+
+  var FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]";
+  var lostFocus = null;
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    lostFocus = null;
+    if (!target || !target.id || !active || active === document.body || !target.contains(active)) return;
+    var index = Array.prototype.indexOf.call(target.querySelectorAll(FOCUSABLE), active);
+    lostFocus = { id: target.id, index: index };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!lostFocus) return;
+    var fresh = document.getElementById(lostFocus.id);
+    var index = lostFocus.index;
+    lostFocus = null;
+    if (!fresh || fresh.contains(document.activeElement)) return;
+    var spot = fresh.querySelectorAll(FOCUSABLE)[index];
+    if (!spot) {
+      spot = fresh;
+      if (!fresh.hasAttribute("tabindex")) fresh.setAttribute("tabindex", "-1");
+    }
+    spot.focus({ preventScroll: true });
   });
 })();
