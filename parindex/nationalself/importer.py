@@ -32,11 +32,12 @@ from parindex.engine import format_number, to_decimal
 from parindex.nationalself.comparison import aggregate
 from parindex.nationalself.models import LossCategory
 
+# Header names as `_fold` leaves them (lower case, "_" read as a space: "ma_tieu_chi" matches).
 COLUMNS = {
-    "node": ("node", "code", "ma", "mã", "mã tiêu chí", "ma tieu chi", "ma_tieu_chi"),
-    "points": ("points", "diem", "điểm", "điểm thẩm định", "diem tham dinh", "diem_tham_dinh"),
-    "reason": ("reason", "ly do", "lý do", "ly_do"),
-    "category": ("category", "nhóm lý do", "nhom ly do", "nhom_ly_do"),
+    "node": ("node", "code", "ma", "mã", "mã tiêu chí", "ma tieu chi"),
+    "points": ("points", "diem", "điểm", "điểm thẩm định", "diem tham dinh"),
+    "reason": ("reason", "ly do", "lý do"),
+    "category": ("category", "nhóm lý do", "nhom ly do"),
 }
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from parindex.nationalself.comparison import comparison
 from parindex.nationalself.errors import NationalSelfError
-from parindex.nationalself.importer import AppraisedImportError
+from parindex.nationalself.importer import AppraisedImportError, read_appraised
 from parindex.nationalself.models import LossCategory
+from parindex.nationalself.selectors import assessment_engine
 from parindex.nationalself.services.appraised import appraised_import, gap_task_create
 from parindex.nationalself.services.contributions import contribution_consolidate
 from parindex.nationalself.services.setup import assignment_set
@@ -141,3 +142,10 @@ def test_a_result_file_with_problems_is_refused_with_every_problem_located(provi
         "sai.csv:6: điểm lĩnh vực 1 (9) khác tổng các tiêu chí thành phần đã ghi (1).",
     ]
     assert not assessment.appraised_results.exists()
+
+
+def test_headers_may_be_written_with_underscores_and_capitals(province):
+    assessment = a_national_self(province)
+    engine = assessment_engine(assessment)
+    rows = read_appraised("kq.csv", b"Ma_Tieu_Chi;DIEM_THAM_DINH\n1.1.1;0,5\n", engine)
+    assert [(row.node, row.points) for row in rows] == [("1.1.1", Decimal("0.5"))]

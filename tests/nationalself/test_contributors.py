@@ -4,17 +4,22 @@ supporting departments contribute; Home Affairs asks for more and the lead answe
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from parindex.assessments.models import Notification
-from parindex.nationalself.models import ContributionStatus
-from parindex.nationalself.services.contributions import contribution_return
+from parindex.nationalself.errors import NationalSelfError
+from parindex.nationalself.models import ContributionStatus, SelfState
+from parindex.nationalself.selectors import assessment_engine
+from parindex.nationalself.services.contributions import contribution_return, contribution_submit
 from parindex.policy import national_evidence_for, national_node_codes
 
 from .helpers import a_national_self, contribution, upload
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_a_department_sees_only_its_own_leaves(province, login):
@@ -95,3 +100,46 @@ def test_a_document_cited_only_for_another_department_is_hidden(province, person
 
         with pytest.raises(Http404):
             national_evidence_for(user, document.pk)
+
+
+def test_once_sent_home_affairs_cannot_ask_for_more(province):
+    assessment = a_national_self(province)
+    assessment.state = SelfState.SENT
+    assessment.sent_at = timezone.now()
+    assessment.save()
+    with pytest.raises(NationalSelfError, match="đã gửi Bộ Nội vụ"):
+        contribution_return(
+            actor=province["users"]["appraiser"],
+            contribution=contribution(assessment, "1.1.2"),
+            question="Bổ sung",
+            deadline=timezone.localdate() + datetime.timedelta(days=3),
+        )
+    assert contribution(assessment, "1.1.2").status == ContributionStatus.OPEN
+
+
+def test_reviewing_a_survey_leaf_nobody_provides_is_refused_with_a_message(province, login):
+    assessment = a_national_self(province)
+    survey_leaf = next(
+        leaf.code for leaf in assessment_engine(assessment).leaves() if leaf.source == "survey"
+    )
+    response = login("appraiser").post(
+        reverse("nationalself:node_review", args=[assessment.pk, survey_leaf]),
+        {"action": "accept", "reason": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not assessment.contributions.filter(node_code=survey_leaf).exists()
+
+
+def test_a_leaf_sent_the_morning_after_its_deadline_is_late(province):
+    assessment = a_national_self(province)
+    leaf = contribution(assessment, "2.1.2")
+    leaf.values = {"option": "yes"} if leaf.values is None else leaf.values
+    leaf.gap_explanation = "Văn bản đang trình ký"
+    leaf.deadline = datetime.date(2025, 3, 10)
+    leaf.save()
+    morning_after = datetime.datetime(2025, 3, 11, 6, 0, tzinfo=TZ)  # 10/03 23:00 UTC
+    contribution_submit(actor=province["users"]["officer_b"], contribution=leaf, now=morning_after)
+    sent = Notification.objects.filter(user=province["users"]["appraiser"]).latest("id")
+    assert "quá hạn" in sent.message

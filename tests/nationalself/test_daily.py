@@ -35,3 +35,15 @@ def test_reminders_and_lateness_go_once_per_deadline(province):
     assert Notification.objects.filter(
         user=province["users"]["appraiser"], message__contains="quá hạn chưa gửi"
     ).exists()
+
+
+def test_remind_now_on_one_year_leaves_the_other_years_alone(province):
+    assessment = a_national_self(province)
+    other = a_national_self(
+        {key: value for key, value in province.items() if key != "national_self"}, year=2023
+    )
+    assert other.pk != assessment.pk
+    soon = timezone.now() + datetime.timedelta(days=15)
+    only_this = national_self_daily(now=soon, assessment=assessment)
+    assert len(only_this.reminded) == 3
+    assert len(national_self_daily(now=soon).reminded) == 3  # the other year's, still owed

@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
@@ -355,7 +356,8 @@ def contribution_submit(
             {"status": [before, locked.status]},
             label=contribution_label(locked),
         )
-    late = contribution.deadline is not None and when.date() > contribution.deadline
+    # The deadline is a date in the province (a leaf sent at 06:00 the next morning is late).
+    late = contribution.deadline is not None and timezone.localdate(when) > contribution.deadline
     notify(
         home_affairs_users(),
         gettext_noop("%(unit)s gửi tiêu chí %(code)s (Chỉ số CCHC cấp tỉnh %(year)s)%(late)s."),
@@ -495,6 +497,15 @@ def contribution_return(
 ) -> NodeRequest:
     """Home Affairs asks the leaf's departments for more (a document, a figure, a reason);
     the leaf goes back to them until the lead answers and sends it again."""
+    if contribution.assessment.is_sent:
+        # The departments can no longer answer (they are locked out once the package is
+        # sent): Home Affairs corrects the leaf itself, with a reason.
+        raise NationalSelfError(
+            gettext(
+                "Hồ sơ đã gửi Bộ Nội vụ: không đề nghị bổ sung được nữa. Sở Nội vụ tự cập nhật "
+                "tiêu chí và nêu lý do."
+            )
+        )
     if not question.strip():
         raise NationalSelfError(gettext("Hãy ghi nội dung cần bổ sung."))
     with transaction.atomic():

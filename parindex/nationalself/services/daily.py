@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
 
-from parindex.nationalself.models import Contribution, ContributionStatus, SelfState
+from parindex.nationalself.models import (
+    Contribution,
+    ContributionStatus,
+    NationalSelfAssessment,
+    SelfState,
+)
 from parindex.nationalself.services.shared import (
     home_affairs_users,
     notify,
@@ -29,8 +34,13 @@ class DailyReport:
 
 
 def national_self_daily(
-    *, now: datetime.datetime | None = None, days: int | None = None
+    *,
+    now: datetime.datetime | None = None,
+    days: int | None = None,
+    assessment: NationalSelfAssessment | None = None,
 ) -> DailyReport:
+    """Reminders before the deadline and the late list, once per deadline; every year in
+    collection, or one (`assessment`: the board's "remind now" button)."""
     day = today(now)
     days = reminder_days() if days is None else days
     pending = (
@@ -45,6 +55,8 @@ def national_self_daily(
         .prefetch_related("supporting")
         .order_by("deadline", "id")
     )
+    if assessment is not None:
+        pending = pending.filter(assessment=assessment)
     reminded: list[int] = []
     late: list[int] = []
     late_by_year: dict[int, list[Contribution]] = {}

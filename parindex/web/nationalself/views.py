@@ -280,7 +280,7 @@ def checklist_delete(request: AuthedRequest, pk: int, item: int) -> HttpResponse
 def remind(request: AuthedRequest, pk: int) -> HttpResponse:
     """The daily check now: reminders before deadlines, notices of lateness (once each)."""
     assessment = national_self_for(request.user, pk, write=True)
-    report = national_self_daily()
+    report = national_self_daily(assessment=assessment)
     messages.success(
         request,
         gettext("Đã nhắc %(reminded)s tiêu chí sắp đến hạn, báo %(late)s tiêu chí quá hạn.")

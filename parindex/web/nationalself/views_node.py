@@ -325,18 +325,19 @@ def node_review(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = national_self_for(request.user, pk, write=True)
     leaf = _leaf(assessment, code)
     contribution = national_node_for(request.user, assessment, code)
-    if contribution is None:
-        # A leaf nobody provides (a figure Home Affairs holds itself): its row, unassigned.
-        contribution = assignment_set(
-            actor=request.user, assessment=assessment, node_codes=[code], lead=None
-        )[0]
-    contribution.assessment = assessment
     form = ReviewForm(request.POST, node=leaf)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(assessment, code)
     data = form.cleaned_data
     try:
+        if contribution is None:
+            # A leaf nobody provides (a figure Home Affairs holds itself): its row, unassigned
+            # (refused for a survey leaf, which the Ministry scores, and once the package is sent).
+            contribution = assignment_set(
+                actor=request.user, assessment=assessment, node_codes=[code], lead=None
+            )[0]
+        contribution.assessment = assessment
         if data["action"] == "return":
             services.contribution_return(
                 actor=request.user,
