@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import router, transaction
+from django.db import connections, router, transaction
 
 from parindex.audit.models import AuditEvent, AuditHead
 
@@ -104,7 +104,12 @@ def _locked_head(using: str) -> AuditHead:
 def append(event: AuditEvent, save: Callable[[], None]) -> None:
     """Link `event` to the chain and save it (`save` inserts the row), under the head's lock."""
     using = router.db_for_write(AuditEvent, instance=event)
-    with transaction.atomic(using=using):
+    # Inside a caller's transaction, no savepoint of its own: a failure here fails the
+    # caller's change as well, and the head's lock is held for two statements less (every
+    # save of the province waits its turn for it).
+    with transaction.atomic(using=using, savepoint=False):
+        if connections[using].vendor == "postgresql" and _append_in_one_statement(event, using):
+            return
         head = _locked_head(using)
         event.prev_hash = head.hash or GENESIS
         event.hash = event_hash(event.prev_hash, event)
@@ -112,6 +117,51 @@ def append(event: AuditEvent, save: Callable[[], None]) -> None:
         AuditHead.objects.using(using).filter(pk=HEAD_ID).update(
             event_id=event.pk, hash=event.hash, count=head.count + 1
         )
+
+
+def _append_in_one_statement(event: AuditEvent, using: str) -> bool:
+    """PostgreSQL: lock the head, insert the event linked to it and move the head in one
+    statement (the hash computed by the database, `sha256` over the same bytes as
+    `event_hash`), so that the head's lock is held from that statement to the commit only:
+    every audited save of the province takes its turn for it. False (nothing written) when
+    there is no head yet; `append` then links the event as on any database.
+
+    The hash the database computed is checked against `event_hash` before the commit."""
+    connection = connections[using]
+    meta = AuditEvent._meta
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not field.primary_key and field.attname not in ("prev_hash", "hash")
+    ]
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    event_table, head_table = quote(meta.db_table), quote(AuditHead._meta.db_table)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"WITH head AS (SELECT hash, count FROM {head_table} WHERE id = %s FOR UPDATE), "
+        "linked AS (SELECT COALESCE(NULLIF(hash, ''), %s) AS prev FROM head), "
+        f"inserted AS (INSERT INTO {event_table} ({columns}, prev_hash, hash) "
+        f"SELECT {placeholders}, prev, "
+        "encode(sha256(convert_to(prev, 'UTF8') || %s::bytea), 'hex') FROM linked "
+        "RETURNING id, prev_hash, hash), "
+        f"moved AS (UPDATE {head_table} SET event_id = inserted.id, hash = inserted.hash, "
+        f"count = {head_table}.count + 1 FROM inserted WHERE {head_table}.id = %s) "
+        "SELECT id, prev_hash, hash FROM inserted"
+    )
+    params = [HEAD_ID, GENESIS, *values, b"\n" + canonical(event), HEAD_ID]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk, event.prev_hash, event.hash = row
+    if event.hash != event_hash(event.prev_hash, event):
+        raise RuntimeError("audit chain: the database's hash differs from the event's")
+    event._state.adding = False
+    event._state.db = using
+    return True
 
 
 @dataclass(frozen=True)

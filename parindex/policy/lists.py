@@ -61,7 +61,13 @@ def visible_result_periods(
     return [period for period in periods if may_view_results(user, period)]
 
 
-def may_view_previous_year(user: Any, period: AssessmentPeriod) -> bool:
-    """Whether result pages of `period` may show the year before's figures to `user`."""
-    previous = AssessmentPeriod.objects.filter(year=period.year - 1).first()
+def may_view_previous_year(
+    user: Any, period: AssessmentPeriod, periods: list[AssessmentPeriod] | None = None
+) -> bool:
+    """Whether result pages of `period` may show the year before's figures to `user`.
+    `periods`: every period, when the caller has read them already (not asked again)."""
+    if periods is None:
+        previous = AssessmentPeriod.objects.filter(year=period.year - 1).first()
+    else:
+        previous = next((each for each in periods if each.year == period.year - 1), None)
     return previous is not None and may_view_results(user, previous)

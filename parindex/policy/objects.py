@@ -15,6 +15,7 @@ from parindex.accounts.models import User
 from parindex.accounts.roles import UNIT_ROLES
 from parindex.assessments import workflow
 from parindex.assessments.models import Assessment, EvidenceDocument, Notification
+from parindex.assessments.selectors import with_extension
 from parindex.criteria.models import Framework
 from parindex.periods.models import AssessmentPeriod, PeriodStatus, UnitGroup
 from parindex.policy.assessments import is_member
@@ -80,13 +81,13 @@ def assessment_for(user: User, pk: int, *, action: str | None = None) -> Assessm
     with `action`, a role that may never do it raises `PermissionDenied`; a role that may do
     it, but not in the assessment's current state, gets the service's message instead.
     """
-    assessment = (
-        Assessment.objects.select_related("unit", "period", "group__framework")
-        .filter(pk=pk)
-        .first()
-    )
-    if assessment is None:
-        raise Http404
+    # With the unit's latest extension: the deadline is asked again by the checks and pages.
+    try:
+        assessment = with_extension(
+            Assessment.objects.select_related("unit", "period", "group__framework")
+        ).get(pk=pk)
+    except Assessment.DoesNotExist:
+        raise Http404 from None
     if not (can(user, "assessments.view_all") or assessment.unit_id == user.unit_id):
         raise Http404
     if action is not None and not may_ever(user, action):

@@ -15,7 +15,7 @@ from parindex.assessments.models import Assessment
 from parindex.criteria.models import CriterionNode, Framework
 from parindex.tasks.models import OPEN_STATUSES, Task, TaskStatus
 from parindex.units.models import Unit
-from parindex.units.selectors import unit_ancestry
+from parindex.units.selectors import lineage_unit_ids
 
 
 def task_queryset() -> QuerySet[Task]:
@@ -120,16 +120,25 @@ def tasks_by_node(assessment: Assessment, *, related: bool = True) -> dict[str, 
     formed from. Cancelled tasks are left out. `related=False` reads the tasks alone (a
     criterion's row shows their title, deadline and state, not their unit or assignee)."""
     framework: Framework = assessment.group.framework
-    units = [assessment.unit_id, *(unit.pk for unit, _link in unit_ancestry(assessment.unit))]
     frameworks = [framework.pk] + ([framework.previous_id] if framework.previous_id else [])
     tasks = list(
-        (task_queryset() if related else Task.objects.all())
-        .filter(unit_id__in=units, framework_id__in=frameworks)
+        Task.objects.filter(
+            unit_id__in=lineage_unit_ids(assessment.unit_id), framework_id__in=frameworks
+        )
         .exclude(status=TaskStatus.CANCELLED)
         .order_by("deadline", "id")
     )
     if not tasks:
         return {}
+    if related:
+        # Their relations in a second query: joined with the lineage's subquery, they cost
+        # the database more to plan than both queries to run.
+        tasks = list(
+            task_queryset()
+            .filter(pk__in=[task.pk for task in tasks])
+            .exclude(status=TaskStatus.CANCELLED)
+            .order_by("deadline", "id")
+        )
     nodes = list(
         CriterionNode.objects.filter(framework=framework).values_list("code", "previous_codes")
     )

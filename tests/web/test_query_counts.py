@@ -341,15 +341,19 @@ def test_the_unit_page_does_not_grow_with_its_history(
 
 # --- the self-assessment and appraisal pages, their areas and a save ---------------------------
 
-# A sheet page rendered afresh: session, user, assessment, the unit's deadline (twice: the
-# policy's check and the page), lineage and tasks (the criteria's tasks), the sheet's version,
-# then its entries' values, the open area's entries and their evidence, the questions, the
-# unit's documents, the open explanation round, the unread count and the menu's unit.
-SHEET_CEILING = 20
-# A save: session, user, assessment, the deadline, the entry, the update and its audit event
-# (the chain's head, locked and moved on), then the answer: the assessment's state, the values
-# of every entry, the row's entry and evidence, questions, deadline, lineage, tasks, documents.
-SAVE_CEILING = 30
+# A sheet page rendered afresh: session, user, assessment (with the unit's deadline), the
+# criteria's tasks (the unit's lineage in the same query; their relations in a second one
+# when there are tasks), the sheet's version, then its entries' values, the open area's
+# entries and their evidence, the questions, the unit's documents, the open explanation
+# round, the unread count and the menu's unit.
+SHEET_CEILING = 16
+# The same page from the cache: the sheet's version instead of the sheet.
+SHEET_CACHED_CEILING = 11
+# A save: session, user, assessment (with the deadline), the entry, the update and its audit
+# event (the chain's head locked, the event and the head moved on: one statement on
+# PostgreSQL), the commit; then the answer: the values of every entry, the row's evidence (its
+# entry and the assessment are the ones the save just used), questions, tasks, documents.
+SAVE_CEILING = 16
 
 
 def _sheet_province(province: dict[str, Any], areas: int, leaves: int, units: int) -> None:
@@ -485,5 +489,5 @@ def test_the_sheet_pages_and_their_areas_do_not_grow_with_nodes_entries_or_units
     assert large_save == small_save
     for name, (fresh, cached) in large.items():
         assert fresh <= SHEET_CEILING, f"{name}: {fresh} queries rendered afresh"
-        assert cached <= CEILING, f"{name}: {cached} queries from the cache"
+        assert cached <= SHEET_CACHED_CEILING, f"{name}: {cached} queries from the cache"
     assert large_save <= SAVE_CEILING

@@ -28,6 +28,7 @@ from parindex.assessments.selectors.deadlines import (
     unit_deadline,
     unit_deadlines,
     unit_documents,
+    with_extension,
 )
 from parindex.assessments.selectors.history import (
     VALUE_LABELS,
@@ -110,4 +111,5 @@ __all__ = [
     "unit_documents",
     "unread_notifications",
     "values_text",
+    "with_extension",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from parindex.assessments import workflow
@@ -35,8 +35,32 @@ def unit_documents(assessment: Assessment) -> QuerySet[EvidenceDocument]:
     return EvidenceDocument.objects.filter(unit=assessment.unit, period=assessment.period)
 
 
+# The annotation `with_extension` puts on assessments: the unit's latest extension's closing
+# time in the assessment's period (None: no extension).
+EXTENSION_CLOSES = "extension_closes_at"
+
+
+def with_extension(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """`assessments` with their unit's latest extension read in the same query, so that
+    `unit_deadline` asks nothing more (a page or a save asks it two or three times: the
+    policy's check, the service's, the page's)."""
+    latest = (
+        DeadlineExtension.objects.filter(period=OuterRef("period_id"), unit=OuterRef("unit_id"))
+        .order_by("-closes_at")
+        .values("closes_at")[:1]
+    )
+    return assessments.annotate(**{EXTENSION_CLOSES: Subquery(latest)})
+
+
 def unit_deadline(assessment: Assessment) -> datetime.datetime:
-    """The unit's last moment to self-assess: the period's deadline or its latest extension."""
+    """The unit's last moment to self-assess: the period's deadline or its latest extension
+    (read with the assessment when it was loaded `with_extension`, else asked now)."""
+    if EXTENSION_CLOSES in assessment.__dict__:
+        closes = assessment.__dict__[EXTENSION_CLOSES]
+        period = assessment.period
+        if closes is not None and closes > period.self_assessment_closes:
+            return closes  # type: ignore[no-any-return]
+        return period.self_assessment_closes
     return period_unit_deadline(assessment.period, assessment.unit_id)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from parindex.assessments.models import (
     Assessment,
@@ -153,25 +153,32 @@ class Sheet:
         return list(self.facts.values())
 
 
+def _evidence_links() -> Prefetch:
+    return Prefetch(
+        "evidence_links",
+        queryset=EvidenceLink.objects.select_related("document").order_by("linked_at"),
+    )
+
+
 def _full_entries(assessment: Assessment, codes: Iterable[str] | None = None) -> list[NodeEntry]:
     """Entries with their evidence links (and the links' documents)."""
     entries = assessment.entries.all()
     if codes is not None:
         entries = entries.filter(node_code__in=list(codes))
-    return list(
-        entries.prefetch_related(
-            Prefetch(
-                "evidence_links",
-                queryset=EvidenceLink.objects.select_related("document").order_by("linked_at"),
-            )
-        )
-    )
+    return list(entries.prefetch_related(_evidence_links()))
 
 
-def assessment_sheet(assessment: Assessment, codes: Iterable[str] | None = None) -> Sheet:
+def assessment_sheet(
+    assessment: Assessment,
+    codes: Iterable[str] | None = None,
+    *,
+    known: Iterable[NodeEntry] = (),
+) -> Sheet:
     """Every node of the assessment's framework in document order (rows only for `codes`
     when given; the totals always cover the whole framework). With `codes`, only those rows'
-    entries are read in full: a page that shows one area reads the others' values only."""
+    entries are read in full: a page that shows one area reads the others' values only.
+    `known` entries of `codes` (read in full by the caller, e.g. the one a save just wrote)
+    are not read again; only their evidence links are."""
     framework = engine_for_group(assessment.group)
     facts: list[EntryValues]
     if codes is None:
@@ -181,7 +188,15 @@ def assessment_sheet(assessment: Assessment, codes: Iterable[str] | None = None)
     else:
         wanted = list(codes)
         facts = list(entry_facts(assessment))
-        entries = _full_entries(assessment, wanted) if wanted else []
+        seeded = [entry for entry in known if entry.node_code in wanted]
+        if seeded:
+            prefetch_related_objects(seeded, _evidence_links())
+        # Only the codes that have an entry (a parent node has none) and are not known yet.
+        stored = {entry.node_code for entry in facts}.difference(
+            entry.node_code for entry in seeded
+        )
+        rest = [code for code in wanted if code in stored]
+        entries = seeded + (_full_entries(assessment, rest) if rest else [])
     own = self_counts(assessment)
     self_result = score_unit(
         framework, assessment.unit.code, entry_inputs(framework, facts, SELF, own=own)
@@ -226,6 +241,8 @@ def sheet_version(assessment: Assessment) -> tuple[Any, ...]:
     }
     entries = "FROM {entry} e WHERE e.assessment_id = a.id"
     links = "FROM {link} l JOIN {entry} e ON l.entry_id = e.id WHERE e.assessment_id = a.id"
+    # The latest link of each entry (the links' index), not a join with every link there is.
+    latest_link = "MAX((SELECT MAX(l.id) FROM {link} l WHERE l.entry_id = e.id))"
     rounds = "FROM {round} r WHERE r.assessment_id = a.id"
     items = "FROM {item} i JOIN {round} r ON i.request_id = r.id WHERE r.assessment_id = a.id"
     documents = "FROM {document} d WHERE d.unit_id = a.unit_id AND d.period_id = a.period_id"
@@ -243,7 +260,7 @@ def sheet_version(assessment: Assessment) -> tuple[Any, ...]:
                 ("COUNT(*)", entries),
                 ("MAX(e.updated_at)", entries),
                 ("COUNT(*)", links),
-                ("MAX(l.id)", links),
+                (latest_link, entries),
                 ("COUNT(*)", rounds),
                 ("MAX(r.sent_at)", rounds),
                 ("COUNT(*)", items),
@@ -262,16 +279,20 @@ def sheet_version(assessment: Assessment) -> tuple[Any, ...]:
     return (assessment.pk, framework, tuple(row) if row else None)
 
 
-def leaf_sheet(assessment: Assessment, code: str) -> tuple[Sheet, NodeRow, list[NodeRow]]:
+def leaf_sheet(
+    assessment: Assessment, code: str, entry: NodeEntry | None = None
+) -> tuple[Sheet, NodeRow, list[NodeRow]]:
     """The sheet for one leaf's answer to an htmx post: the leaf's row and its ancestors'
-    rows (their totals change with it), nearest first."""
+    rows (their totals change with it), nearest first. `entry`: the leaf's entry as a save
+    just wrote it (not read again)."""
     framework = engine_for_group(assessment.group)
     lineage = [code]
     parent = framework.nodes[code].parent
     while parent is not None:
         lineage.append(parent)
         parent = framework.nodes[parent].parent
-    sheet = assessment_sheet(assessment, codes=lineage)
+    known = [entry] if entry is not None and entry.node_code == code else []
+    sheet = assessment_sheet(assessment, codes=lineage, known=known)
     rows = {row.code: row for row in sheet.rows}
     return sheet, rows[code], [rows[each] for each in lineage[1:]]
 

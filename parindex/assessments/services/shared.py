@@ -9,11 +9,12 @@ Times: the checks that depend on a deadline take `now` (default: the current tim
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -163,6 +164,26 @@ def _stale_message(entry: NodeEntry) -> str:
     }
 
 
+def _as_read_back(fields: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What reading the entry back would give for the values an update just wrote, without
+    the query: JSON through its text, decimals with the column's places. None when the
+    database would have rounded a decimal (more places than the column keeps): read it back."""
+    found: dict[str, Any] = {}
+    for name, value in fields.items():
+        field = NodeEntry._meta.get_field(name)
+        if value is not None and isinstance(field, models.JSONField):
+            value = json.loads(json.dumps(value))
+        elif value is not None and isinstance(field, models.DecimalField):
+            places = field.decimal_places or 0
+            value = Decimal(value)
+            exponent = value.as_tuple().exponent
+            if not isinstance(exponent, int) or exponent < -places:
+                return None
+            value = value.quantize(Decimal(1).scaleb(-places))
+        found[name] = value
+    return found
+
+
 def save_entry(
     entry: NodeEntry,
     expected_version: int | None,
@@ -176,17 +197,30 @@ def save_entry(
     can always read who made the change that beat them.
     """
     with transaction.atomic():
-        current = NodeEntry.objects.get(pk=entry.pk)
+        # The entry as the caller read it is the entry as it was before the update when its
+        # version is the one the update requires: every change of an entry through here moves
+        # its version. Finalising or reopening an appraisal sets `finalised` on every entry
+        # without moving it (transitions), so a write of that field reads the row again.
+        current = entry
+        if expected_version is None or entry.version != expected_version or "finalised" in fields:
+            current = NodeEntry.objects.get(pk=entry.pk)
         before = {name: getattr(current, name) for name in fields}
         version = current.version if expected_version is None else expected_version
+        now = timezone.now()
         updated = NodeEntry.objects.filter(pk=entry.pk, version=version).update(
-            **fields, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+            **fields, version=F("version") + 1, updated_by=actor, updated_at=now
         )
         if not updated:
             entry.refresh_from_db()
             raise StaleEdit(_stale_message(entry))
         # Only what the update wrote: the entry keeps its assessment (the audit names it).
-        entry.refresh_from_db(fields=[*fields, "version", "updated_by", "updated_at"])
+        read_back = _as_read_back(fields)
+        if read_back is None:
+            entry.refresh_from_db(fields=[*fields, "version", "updated_by", "updated_at"])
+        else:
+            for name, value in read_back.items():
+                setattr(entry, name, value)
+            entry.version, entry.updated_by, entry.updated_at = version + 1, actor, now
         changes = {
             name: [before[name], fields[name]] for name in fields if before[name] != fields[name]
         }

@@ -109,13 +109,16 @@ def uncertainty_compute(
     return run
 
 
-def uncertainty_request(group: UnitGroup, *, actor: User | None = None) -> Job | None:
+def uncertainty_request(
+    group: UnitGroup, *, actor: User | None = None, current_missing: bool = False
+) -> Job | None:
     """Queue the computation of the group's intervals unless they are current or queued.
 
     Asked by a page (`actor` None, a system job): at most one attempt per group every
     PENDING_MINUTES, so that a job that fails is not queued again on every page view. Asked by
-    Home Affairs (the "compute again" button): unless one is queued or running."""
-    if actor is None and current_run(group) is not None:
+    Home Affairs (the "compute again" button): unless one is queued or running.
+    `current_missing`: the caller has just found no current intervals (not asked again)."""
+    if actor is None and not current_missing and current_run(group) is not None:
         return None
     since = timezone.now() - datetime.timedelta(minutes=PENDING_MINUTES)
     recent = Job.objects.filter(kind=UNCERTAINTY_JOB, params__group=group.pk, created_at__gte=since)

@@ -217,13 +217,14 @@ def appraise_entry(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     node = leaf_or_404(assessment, code)
     form = AppraisalForm(request.POST, node=node)
     error, status = "", 200
+    entry = None
     if not form.is_valid():
         error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
         status = INVALID
     else:
         data = form.cleaned_data
         try:
-            entry_appraise(
+            entry = entry_appraise(
                 actor=request.user,
                 assessment=assessment,
                 node_code=node.code,
@@ -246,9 +247,10 @@ def appraise_entry(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
             error,
         )
     # The row as it now is and, out of band, what changed with it: its parents' totals, its
-    # area's head and the totals.
-    assessment.refresh_from_db(fields=ASSESSMENT_STATE)
-    sheet, row, parents = leaf_sheet(assessment, node.code)
+    # area's head and the totals. After a save, the assessment is as the save found it.
+    if entry is None:
+        assessment.refresh_from_db(fields=ASSESSMENT_STATE)
+    sheet, row, parents = leaf_sheet(assessment, node.code, entry)
     context = _rows_context(_row_state(request, assessment), sheet)
     if error:
         # The appraiser's input stays on screen, on the entry's current version.

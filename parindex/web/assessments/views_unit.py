@@ -34,6 +34,7 @@ from parindex.assessments.models import (
     EvidenceLink,
     ExplanationItem,
     ExplanationRequest,
+    NodeEntry,
 )
 from parindex.assessments.selectors import (
     NodeRow,
@@ -265,11 +266,15 @@ def _row_response(
     error: str = "",
     saved: str = "",
     data: Any = None,
+    entry: NodeEntry | None = None,
 ) -> HttpResponse:
     """The leaf's row as it now is (with the user's unsaved input on error) and, out of band,
-    what changed with it: its parents' totals, its area's head and the progress box."""
-    assessment.refresh_from_db(fields=ASSESSMENT_STATE)
-    sheet, row, parents = leaf_sheet(assessment, code)
+    what changed with it: its parents' totals, its area's head and the progress box. `entry`:
+    the leaf's entry as the save just wrote it (the assessment is then as the save found it:
+    not read again)."""
+    if entry is None:
+        assessment.refresh_from_db(fields=ASSESSMENT_STATE)
+    sheet, row, parents = leaf_sheet(assessment, code, entry)
     context = _rows_context(_row_state(request, assessment), sheet)
     if data is not None:
         # Keep what the user typed, on the entry's current version: saving again is then a
@@ -302,12 +307,13 @@ def entry_save(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     node = leaf_or_404(assessment, code)
     form = SelfEntryForm(request.POST, node=node)
     error, status = "", 200
+    entry = None
     if not form.is_valid():
         error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
         status = INVALID
     else:
         try:
-            entry_save_self(
+            entry = entry_save_self(
                 actor=request.user,
                 assessment=assessment,
                 node_code=node.code,
@@ -338,6 +344,7 @@ def entry_save(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         error=error,
         saved="" if error else _("Đã lưu."),
         data=request.POST if error else None,
+        entry=entry,
     )
 
 

@@ -115,13 +115,13 @@ def _cached_body(key: str | None, build: Callable[[], str | None]) -> str | None
 @login_required
 def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
     group = result_group_for(request.user, pk)
-    version = selectors.page_version(group, may_view_previous_year(request.user, group.period))
+    periods = list(selectors.result_periods())  # the filter's choices and last year's period
+    show_previous = may_view_previous_year(request.user, group.period, periods)
+    version = selectors.page_version(group, show_previous)
     intervals_key, intervals = _rank_intervals(group)
 
     def build() -> str | None:
-        page = selectors.ranking_page(
-            group, may_view_previous_year(request.user, group.period), intervals
-        )
+        page = selectors.ranking_page(group, show_previous, intervals)
         bands = page.framework.info.class_bands
         chart = ""
         if page.rows:
@@ -153,7 +153,7 @@ def group_ranking(request: AuthedRequest, pk: int) -> HttpResponse:
             "period": group.period,
             "published": group.period.status == PeriodStatus.PUBLISHED,
             "body": mark_safe(body),  # rendered by our own template, escaped there
-            **_filters(request, group),
+            **_filters(request, group, visible_result_periods(request.user, periods)),
         },
     )
 
@@ -163,7 +163,7 @@ def _rank_intervals(group: UnitGroup) -> tuple[str, dict[str, selectors.RankInte
     job per results version): when none is stored yet, the job is queued and the page shows
     the ranks alone until it has run."""
     key, intervals = rank_intervals(group)
-    if key == "none" and uncertainty_request(group) is not None:
+    if key == "none" and uncertainty_request(group, current_missing=True) is not None:
         key, intervals = rank_intervals(group)  # the immediate runner has computed them
     return key, intervals
 
@@ -179,15 +179,13 @@ def _unit(unit_pk: int) -> Unit:
 def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     group = result_group_for(request.user, pk)
     unit = _unit(unit_pk)
-    version = selectors.page_version(
-        group, may_view_previous_year(request.user, group.period), entries=True
-    )
+    periods = list(selectors.result_periods())  # the filter's choices and last year's period
+    show_previous = may_view_previous_year(request.user, group.period, periods)
+    version = selectors.page_version(group, show_previous, entries=True)
     intervals_key, intervals = _rank_intervals(group)
 
     def build() -> str | None:
-        card = selectors.scorecard_for(
-            group, unit, may_view_previous_year(request.user, group.period)
-        )
+        card = selectors.scorecard_for(group, unit, show_previous)
         if card is None:
             return None
         return render_to_string(
@@ -213,7 +211,7 @@ def scorecard(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
             "unit": unit,
             "body": mark_safe(body),  # rendered by our own template, escaped there
             "can_plan": may_plan(request.user, unit),
-            **_filters(request, group),
+            **_filters(request, group, visible_result_periods(request.user, periods)),
         },
     )
 
