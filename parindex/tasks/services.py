@@ -9,21 +9,20 @@ by passing it), else `timezone.now()`.
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
 from parindex.accounts.roles import UNIT_ROLES
-from parindex.assessments.evidence import CheckedFile, EvidenceRejected, check_upload
+from parindex.assessments.evidence import CheckedFile, EvidenceRejected
+from parindex.assessments.evidence_store import UploadedFile, check_uploads, store_once
 from parindex.assessments.models import Assessment, NodeEntry
 from parindex.assessments.services.notifications import notify, page_url, role_users, unit_users
 from parindex.audit.services import audit_record, diff, snapshot
@@ -58,15 +57,6 @@ _EDITABLE = (
 
 class TaskError(Exception):
     """A task change is refused; the message says why, in the user's language."""
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    """One file as a view received it."""
-
-    name: str
-    stream: IO[bytes]
-    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -384,37 +374,17 @@ def task_edit(
 def _store_evidence(
     actor: User, task: Task, update: TaskUpdate, checked: CheckedFile, stored: list[str]
 ) -> TaskEvidence:
-    existing = TaskEvidence.objects.filter(task=task, sha256=checked.sha256).first()
-    if existing is not None:
-        return existing
-    document = TaskEvidence(
-        task=task,
-        update=update,
-        original_name=checked.name,
-        sha256=checked.sha256,
-        size=checked.size,
-        content_type=checked.content_type,
-        uploaded_by=actor,
+    document, created = store_once(
+        TaskEvidence, checked, stored, owner={"task": task}, update=update, uploaded_by=actor
     )
-    # A generated name: the user's file name never reaches the storage.
-    document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", ContentFile(checked.data), save=False)
-    name = document.file.name
-    assert name is not None
-    stored.append(name)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        default_storage.delete(name)
-        stored.remove(name)
-        return TaskEvidence.objects.get(task=task, sha256=checked.sha256)
-    audit_record(
-        actor=actor,
-        action="upload",
-        instance=document,
-        changes={"file": [None, checked.name], "sha256": [None, checked.sha256]},
-        scope=task,
-    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="upload",
+            instance=document,
+            changes={"file": [None, checked.name], "sha256": [None, checked.sha256]},
+            scope=task,
+        )
     return document
 
 
@@ -439,15 +409,10 @@ def task_report_progress(
         raise TaskError(gettext("Hãy ghi nội dung báo cáo tiến độ."))
     if not 0 <= progress <= 100:
         raise TaskError(gettext("Tiến độ phải từ 0 đến 100 %."))
-    checked: list[CheckedFile] = []
-    refusals: list[str] = []
-    for upload in files:
-        try:
-            checked.append(check_upload(upload.name, upload.stream, upload.size))
-        except EvidenceRejected as error:
-            refusals.append(str(error))
-    if refusals:
-        raise TaskError(" ".join(refusals))
+    try:
+        checked = check_uploads(files)
+    except EvidenceRejected as error:
+        raise TaskError(str(error)) from None
     moment = now or timezone.now()
     stored: list[str] = []
     try:

@@ -5,20 +5,18 @@ with the page or section, and no longer cited.
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import IO
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext
 
 from parindex.accounts.models import User
 from parindex.assessments import workflow
 from parindex.assessments.errors import WorkflowError
-from parindex.assessments.evidence import CheckedFile, EvidenceRejected, check_upload
+from parindex.assessments.evidence import CheckedFile, EvidenceRejected
+from parindex.assessments.evidence_store import UploadedFile, check_uploads, store_once
 from parindex.assessments.models import Assessment, EvidenceDocument, EvidenceLink
 from parindex.assessments.selectors import open_explanation
 from parindex.assessments.services.shared import (
@@ -31,55 +29,25 @@ from parindex.assessments.services.shared import (
 from parindex.audit.services import audit_record
 
 
-@dataclass(frozen=True)
-class UploadedFile:
-    """One file as a view received it: its name, a binary stream and its declared size."""
-
-    name: str
-    stream: IO[bytes]
-    size: int | None = None
-
-
 def _store_checked(
     actor: User, assessment: Assessment, checked: CheckedFile, stored: list[str]
 ) -> EvidenceDocument:
     """The unit's document with this content: the existing one, or a new stored file."""
-    existing = EvidenceDocument.objects.filter(
-        unit=assessment.unit, period=assessment.period, sha256=checked.sha256
-    ).first()
-    if existing is not None:
-        return existing
-    document = EvidenceDocument(
-        unit=assessment.unit,
-        period=assessment.period,
-        original_name=checked.name,
-        sha256=checked.sha256,
-        size=checked.size,
-        content_type=checked.content_type,
+    document, created = store_once(
+        EvidenceDocument,
+        checked,
+        stored,
+        owner={"unit": assessment.unit, "period": assessment.period},
         uploaded_by=actor,
     )
-    # A generated name: the user's name never reaches the storage (no path tricks, no clashes).
-    document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", ContentFile(checked.data), save=False)
-    name = document.file.name
-    assert name is not None  # `save` has just stored the file under its name
-    stored.append(name)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        # Someone of the unit uploaded the same file at the same moment: keep theirs.
-        default_storage.delete(name)
-        stored.remove(name)
-        return EvidenceDocument.objects.get(
-            unit=assessment.unit, period=assessment.period, sha256=checked.sha256
+    if created:
+        audit_record(
+            actor=actor,
+            action="upload",
+            instance=document,
+            changes={"file": [None, checked.name], "sha256": [None, checked.sha256]},
+            scope=assessment,
         )
-    audit_record(
-        actor=actor,
-        action="upload",
-        instance=document,
-        changes={"file": [None, checked.name], "sha256": [None, checked.sha256]},
-        scope=assessment,
-    )
     return document
 
 
@@ -102,15 +70,7 @@ def evidence_upload_many(
         _check_citable(assessment, node_code)
     if not files:
         raise EvidenceRejected(gettext("Chưa chọn tệp nào."))
-    checked: list[CheckedFile] = []
-    refusals: list[str] = []
-    for upload in files:
-        try:
-            checked.append(check_upload(upload.name, upload.stream, upload.size))
-        except EvidenceRejected as error:
-            refusals.append(str(error))
-    if refusals:
-        raise EvidenceRejected(" ".join(refusals))
+    checked = check_uploads(files)
     stored: list[str] = []
     try:
         with transaction.atomic():

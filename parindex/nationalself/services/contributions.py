@@ -6,19 +6,17 @@ ask for more (a `NodeRequest` the lead answers), or set the consolidated values 
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from parindex.accounts.models import User
-from parindex.assessments.evidence import CheckedFile, EvidenceRejected, check_upload
+from parindex.assessments.evidence import CheckedFile, EvidenceRejected
+from parindex.assessments.evidence_store import UploadedFile, check_uploads, store_once
 from parindex.assessments.selectors import preview
 from parindex.audit.services import diff
 from parindex.engine import Node
@@ -45,15 +43,6 @@ from parindex.nationalself.services.shared import (
 from parindex.units.models import Unit
 
 _CONTRIBUTOR_EDITABLE = (ContributionStatus.OPEN, ContributionStatus.RETURNED)
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    """One file as a view received it: its name, a binary stream and its declared size."""
-
-    name: str
-    stream: IO[bytes]
-    size: int | None = None
 
 
 def _node(contribution: Contribution) -> Node:
@@ -152,37 +141,17 @@ def _store(
     stored: list[str],
 ) -> Evidence:
     assessment = contribution.assessment
-    existing = Evidence.objects.filter(assessment=assessment, sha256=checked.sha256).first()
-    if existing is not None:
-        return existing
-    document = Evidence(
-        assessment=assessment,
-        original_name=checked.name,
-        sha256=checked.sha256,
-        size=checked.size,
-        content_type=checked.content_type,
-        uploaded_by=actor,
-        **meta,
+    document, created = store_once(
+        Evidence, checked, stored, owner={"assessment": assessment}, uploaded_by=actor, **meta
     )
-    # A generated name: the user's file name never reaches the storage.
-    document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", ContentFile(checked.data), save=False)
-    name = document.file.name
-    assert name is not None
-    stored.append(name)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        default_storage.delete(name)
-        stored.remove(name)
-        return Evidence.objects.get(assessment=assessment, sha256=checked.sha256)
-    audit(
-        actor,
-        "upload",
-        document,
-        assessment,
-        {"file": [None, checked.name], "sha256": [None, checked.sha256]},
-    )
+    if created:
+        audit(
+            actor,
+            "upload",
+            document,
+            assessment,
+            {"file": [None, checked.name], "sha256": [None, checked.sha256]},
+        )
     return document
 
 
@@ -214,15 +183,10 @@ def evidence_upload(
     _check_item(contribution, checklist_item)
     if not files:
         raise NationalSelfError(gettext("Chưa chọn tệp nào."))
-    checked: list[CheckedFile] = []
-    refusals: list[str] = []
-    for upload in files:
-        try:
-            checked.append(check_upload(upload.name, upload.stream, upload.size))
-        except EvidenceRejected as error:
-            refusals.append(str(error))
-    if refusals:
-        raise NationalSelfError(" ".join(refusals))
+    try:
+        checked = check_uploads(files)
+    except EvidenceRejected as error:
+        raise NationalSelfError(str(error)) from None
     meta = {
         "department": department,
         "document_number": document_number.strip()[:80],
