@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,27 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def add_users(
+    rows: Iterable[tuple[str, str, Role, Unit | None]], password: str = PASSWORD
+) -> dict[str, User]:
+    """Users from (username, full name, role, unit) rows, all with `password`; the
+    administrator is also staff and superuser (the admin site)."""
+    users: dict[str, User] = {}
+    for username, full_name, role, unit in rows:
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            unit=unit,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        user.set_password(password)
+        user.save()
+        users[username] = user
+    return users
+
+
 def _framework(code: str, year: int) -> Any:
     nodes = [
         NodeSpec("1", "Công tác chỉ đạo, điều hành cải cách hành chính", 6),
@@ -160,19 +181,10 @@ def browser_province(transactional_db: None) -> dict[str, Any]:
             effective_date=datetime.date(2025, 7, 1),
             is_primary=position == 0,
         )
-    users: dict[str, User] = {}
-    for username, (role, unit_code) in PERSONA_ROLES.items():
-        user = User(
-            username=username,
-            full_name=username.replace("_", " ").title(),
-            role=role,
-            unit=units[unit_code] if unit_code else None,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
-        user.set_password(PASSWORD)
-        user.save()
-        users[username] = user
+    users = add_users(
+        (username, username.replace("_", " ").title(), role, units[code] if code else None)
+        for username, (role, code) in PERSONA_ROLES.items()
+    )
     admin = users["admin"]
     previous = framework_store(actor=admin, engine=_framework("xa-2024", 2024))
     framework_publish(actor=admin, framework=previous)

@@ -43,6 +43,7 @@ from parindex.criteria.services import framework_publish, framework_store
 from parindex.engine import FrameworkSpec, NodeSpec, build_framework
 from parindex.periods.models import AssessmentPeriod, PublishedResult, UnitGroup
 from parindex.units.models import Unit, UnitType
+from tests.browser.conftest import add_users
 
 # The longest test of the suite (one whole assessment year through the browser).
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -157,28 +158,19 @@ def journey(transactional_db: None) -> dict[str, Any]:
         )
         for code, name in (("A", "Xã An Bình"), ("B", "Xã Bình Minh"))
     }
-    users: dict[str, User] = {}
-    for username, full_name, role, unit in (
-        ("officer_a", "Nguyễn Văn Cán", Role.OFFICER, units["A"]),
-        ("head_a", "Trần Thị Trưởng", Role.HEAD, units["A"]),
-        ("officer_b", "Lê Văn Bình", Role.OFFICER, units["B"]),
-        ("head_b", "Phạm Thị Minh", Role.HEAD, units["B"]),
-        ("appraiser", "Hoàng Văn Thẩm", Role.APPRAISER, None),
-        ("council", "Vũ Thị Hội", Role.COUNCIL, None),
-        ("leader", "Đỗ Văn Lãnh", Role.LEADER, None),
-        ("admin", "Bùi Thị Quản", Role.ADMIN, None),
-    ):
-        user = User(
-            username=username,
-            full_name=full_name,
-            role=role,
-            unit=unit,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
-        user.set_password(PASSWORD)
-        user.save()
-        users[username] = user
+    users = add_users(
+        (
+            ("officer_a", "Nguyễn Văn Cán", Role.OFFICER, units["A"]),
+            ("head_a", "Trần Thị Trưởng", Role.HEAD, units["A"]),
+            ("officer_b", "Lê Văn Bình", Role.OFFICER, units["B"]),
+            ("head_b", "Phạm Thị Minh", Role.HEAD, units["B"]),
+            ("appraiser", "Hoàng Văn Thẩm", Role.APPRAISER, None),
+            ("council", "Vũ Thị Hội", Role.COUNCIL, None),
+            ("leader", "Đỗ Văn Lãnh", Role.LEADER, None),
+            ("admin", "Bùi Thị Quản", Role.ADMIN, None),
+        ),
+        password=PASSWORD,
+    )
     framework = framework_store(actor=users["admin"], engine=_framework())
     framework_publish(actor=users["admin"], framework=framework)
     now = timezone.now()

@@ -26,13 +26,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import Role
 from parindex.criteria.services import framework_publish, framework_store
 from parindex.frameworks import EXAMPLES_DIR, load_framework
 from parindex.nationalself.archive import read_manifest
 from parindex.nationalself.models import Contribution, ContributionStatus, Evidence
 from parindex.nationalself.services.setup import national_self_create
 from parindex.units.models import Unit, UnitType
+from tests.browser.conftest import add_users
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,16 +52,14 @@ def national(transactional_db: None) -> dict[str, Any]:
         code: Unit.objects.create(code=code, name=name, unit_type=department, parent=province)
         for code, name in (("STP", "Sở Tư pháp"), ("SNV", "Sở Nội vụ"))
     }
-    users: dict[str, User] = {}
-    for username, full_name, role, unit in (
-        ("tuphap", "Nguyễn Văn Pháp", Role.OFFICER, units["STP"]),
-        ("appraiser", "Hoàng Thị Nội", Role.APPRAISER, None),
-        ("admin", "Bùi Văn Quản", Role.ADMIN, None),
-    ):
-        user = User(username=username, full_name=full_name, role=role, unit=unit)
-        user.set_password(PASSWORD)
-        user.save()
-        users[username] = user
+    users = add_users(
+        (
+            ("tuphap", "Nguyễn Văn Pháp", Role.OFFICER, units["STP"]),
+            ("appraiser", "Hoàng Thị Nội", Role.APPRAISER, None),
+            ("admin", "Bùi Văn Quản", Role.ADMIN, None),
+        ),
+        password=PASSWORD,
+    )
     framework = framework_store(
         actor=users["admin"], engine=load_framework(EXAMPLES_DIR / "example_national_876_2022.yaml")
     )

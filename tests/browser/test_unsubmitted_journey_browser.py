@@ -27,7 +27,7 @@ from django.utils import timezone
 # same thread, which Django's async-safety guard would otherwise refuse.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import Role
 from parindex.assessments.models import Assessment
 from parindex.assessments.services.entries import entry_save_self
 from parindex.assessments.services.evidence import evidence_upload
@@ -36,6 +36,7 @@ from parindex.criteria.services import framework_publish, framework_store
 from parindex.engine import FrameworkSpec, NodeSpec, build_framework
 from parindex.periods.models import AssessmentPeriod, DeadlineExtension, PublishedResult, UnitGroup
 from parindex.units.models import Unit, UnitType
+from tests.browser.conftest import add_users
 from tests.browser.test_journey_browser import PASSWORD, PDF, Journey, journey_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -113,29 +114,20 @@ def year(transactional_db: None) -> dict[str, Any]:
             ("D", "Phường Đức Lộc"),
         )
     }
-    users: dict[str, User] = {}
-    for username, full_name, role, unit in (
-        ("officer_a", "Nguyễn Văn Cán", Role.OFFICER, units["A"]),
-        ("head_a", "Trần Thị Trưởng", Role.HEAD, units["A"]),
-        ("officer_b", "Lê Văn Bình", Role.OFFICER, units["B"]),
-        ("head_b", "Phạm Thị Minh", Role.HEAD, units["B"]),
-        ("officer_c", "Đinh Văn Cẩm", Role.OFFICER, units["C"]),
-        ("appraiser", "Hoàng Văn Thẩm", Role.APPRAISER, None),
-        ("council", "Vũ Thị Hội", Role.COUNCIL, None),
-        ("leader", "Đỗ Văn Lãnh", Role.LEADER, None),
-        ("admin", "Bùi Thị Quản", Role.ADMIN, None),
-    ):
-        user = User(
-            username=username,
-            full_name=full_name,
-            role=role,
-            unit=unit,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
-        user.set_password(PASSWORD)
-        user.save()
-        users[username] = user
+    users = add_users(
+        (
+            ("officer_a", "Nguyễn Văn Cán", Role.OFFICER, units["A"]),
+            ("head_a", "Trần Thị Trưởng", Role.HEAD, units["A"]),
+            ("officer_b", "Lê Văn Bình", Role.OFFICER, units["B"]),
+            ("head_b", "Phạm Thị Minh", Role.HEAD, units["B"]),
+            ("officer_c", "Đinh Văn Cẩm", Role.OFFICER, units["C"]),
+            ("appraiser", "Hoàng Văn Thẩm", Role.APPRAISER, None),
+            ("council", "Vũ Thị Hội", Role.COUNCIL, None),
+            ("leader", "Đỗ Văn Lãnh", Role.LEADER, None),
+            ("admin", "Bùi Thị Quản", Role.ADMIN, None),
+        ),
+        password=PASSWORD,
+    )
     framework = framework_store(actor=users["admin"], engine=_framework())
     framework_publish(actor=users["admin"], framework=framework)
     now = timezone.now()
